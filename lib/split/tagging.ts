@@ -178,7 +178,10 @@ export function planResponseUntagging(vs: K8sVirtualService, route: number, head
     if (removal) ops.push(...removal);
     else notes.push(finding('tag-header-in-use', `${tagged.key}: the tag header ${headerName} no longer has the value Splitscope set; it was left as it is.`, `${at}/headers`, 'warning'));
   }
-  const rest = records.filter((r) => r !== record);
+  // Whoever created the annotations map hands that over, so the last untagging drops it.
+  const rest = records
+    .filter((r) => r !== record)
+    .map((r, i) => (i === 0 && record.createdAnnotations ? { ...r, createdAnnotations: true } : r));
   const annotationOps =
     rest.length > 0
       ? setAnnotationOps(vs, TAGGING_ANNOTATION, JSON.stringify(rest))
