@@ -5,6 +5,7 @@
  * guessing (for example no pod facts means no pod checks).
  */
 
+/** One port of a Service, as in `spec.ports`. */
 export interface ServicePortFact {
   name?: string;
   port: number;
@@ -13,6 +14,7 @@ export interface ServicePortFact {
   targetPort?: number | string;
 }
 
+/** A Kubernetes Service and how many ready endpoints it has. */
 export interface ServiceFact {
   namespace: string;
   name: string;
@@ -23,6 +25,7 @@ export interface ServiceFact {
   readyEndpoints: number;
 }
 
+/** A pod: its labels (for subsets), readiness and whether it runs a sidecar (for who sees the split). */
 export interface PodFact {
   namespace: string;
   name: string;
@@ -32,6 +35,7 @@ export interface PodFact {
   sidecar: boolean;
 }
 
+/** A DestinationRule's host and subsets. */
 export interface DestinationRuleFact {
   namespace: string;
   name: string;
@@ -40,6 +44,7 @@ export interface DestinationRuleFact {
   exportTo?: string[];
 }
 
+/** Another VirtualService's hosts and binding, to find hosts claimed twice. */
 export interface VirtualServiceFact {
   namespace: string;
   name: string;
@@ -55,13 +60,16 @@ export interface ServiceEntryFact {
   hosts: string[];
 }
 
+/** A namespace's sidecar injection: `istio-injection=enabled|disabled`, an `istio.io/rev` label (`revision`), or none. */
 export type InjectionSetting = 'enabled' | 'disabled' | 'revision' | 'unset';
 
+/** A namespace and its injection setting. */
 export interface NamespaceFact {
   name: string;
   injection: InjectionSetting;
 }
 
+/** Everything the checks know about the cluster. */
 export interface ClusterFacts {
   services: ServiceFact[];
   pods: PodFact[];

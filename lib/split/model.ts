@@ -14,6 +14,7 @@ export { destinationKey, refOf, type DestinationRef, type WeightedDestination } 
 
 /** The three route lists of a VirtualService that carry weighted destinations. */
 export const ROUTE_KINDS = ['http', 'tcp', 'tls'] as const;
+/** `http`, `tcp` or `tls`: which `spec.<kind>` list a route is in. */
 export type RouteKind = (typeof ROUTE_KINDS)[number];
 
 /** Why a route cannot be split by Splitscope. */
