@@ -10,7 +10,7 @@ import { ANNOTATION_PREFIX, readAnnotation, setAnnotationOps } from './annotatio
 import { destinationKey, type WeightedDestination } from './destination';
 import { changesSomething, planWeightEdit, type PatchPlan, type WeightChange } from './edit';
 import { finding, type Finding } from './findings';
-import { applyOps, isRecord, pointer, type JsonPatchOp } from './json';
+import { applyOps, isRecord, parseJson, pointer, type JsonPatchOp } from './json';
 import { inspectRoute, ROUTE_KINDS, type RouteKind } from './model';
 import { normalizeTo100, WEIGHT_TOTAL } from './weights';
 
@@ -80,12 +80,8 @@ function dropUndefined<T extends object>(o: T): T {
 export function historyOf(vs: K8sVirtualService): { entries: HistoryEntry[]; findings: Finding[] } {
   const raw = readAnnotation(vs, HISTORY_ANNOTATION);
   if (raw === undefined) return { entries: [], findings: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return { entries: [], findings: [unreadable('is not JSON')] };
-  }
+  const parsed = parseJson(raw);
+  if (parsed === undefined) return { entries: [], findings: [unreadable('is not JSON')] };
   if (!Array.isArray(parsed)) return { entries: [], findings: [unreadable('is not a list')] };
   const entries: HistoryEntry[] = [];
   let bad = 0;

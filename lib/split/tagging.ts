@@ -14,7 +14,7 @@ import { ANNOTATION_PREFIX, hasAnnotationMap, readAnnotation, removeAnnotationOp
 import { destinationKey, type DestinationRef } from './destination';
 import { identityGuards, type PatchPlan } from './edit';
 import { finding, type Finding } from './findings';
-import { applyOps, isRecord, pointer, type JsonPatchOp } from './json';
+import { applyOps, isRecord, parseJson, pointer, type JsonPatchOp } from './json';
 import { inspectRoute, refOf } from './model';
 
 /** Where Splitscope records the response tagging it added. */
@@ -40,13 +40,7 @@ const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 function readRecords(vs: K8sVirtualService): { records: TaggingRecord[]; findings: Finding[] } {
   const raw = readAnnotation(vs, TAGGING_ANNOTATION);
   if (raw === undefined) return { records: [], findings: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
-  const result = z.array(taggingRecord).safeParse(parsed);
+  const result = z.array(taggingRecord).safeParse(parseJson(raw));
   if (result.success) return { records: result.data, findings: [] };
   return {
     records: [],

@@ -5,6 +5,7 @@
  * collide with a field Istio defines).
  */
 import fc from 'fast-check';
+import { applyPatch, deepClone } from 'fast-json-patch';
 import { destinationKey } from '@/lib/split/destination';
 import type { K8sVirtualService } from '@/lib/wire';
 
@@ -181,4 +182,9 @@ export function changedPaths(a: unknown, b: unknown, at = ''): string[] {
     });
   }
   return Object.is(a, b) || JSON.stringify(a) === JSON.stringify(b) ? [] : [at];
+}
+
+/** Applies a JSON Patch the way the API server would (fast-json-patch, validating), to a copy. */
+export function applied(vs: K8sVirtualService, patch: unknown): K8sVirtualService {
+  return applyPatch(deepClone(vs), deepClone(patch), true, true).newDocument;
 }

@@ -5,14 +5,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPatch, deepClone } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { planWeightEdit } from '@/lib/split/edit';
 import { ROUTE_KINDS, routeList, splitsOf, type RouteSplit } from '@/lib/split/model';
 import { evenSplit } from '@/lib/split/weights';
 import type { K8sVirtualService } from '@/lib/wire';
-import { changedPaths, deepFreeze } from './arbitraries';
+import { applied, changedPaths, deepFreeze } from './arbitraries';
 
 const dir = join(process.cwd(), 'tests/fixtures/corpus/virtualservices');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
@@ -22,10 +21,6 @@ function load(file: string): K8sVirtualService {
   const vs = docs.find((d): d is K8sVirtualService => typeof d === 'object' && d !== null && (d as { kind?: unknown }).kind === 'VirtualService');
   if (!vs) throw new Error(`${file} holds no VirtualService`);
   return deepFreeze(vs);
-}
-
-function applied(vs: K8sVirtualService, patch: unknown): K8sVirtualService {
-  return applyPatch(deepClone(vs), deepClone(patch), true, true).newDocument;
 }
 
 /** Routes Splitscope must refuse, with the reason and the code it gives. */

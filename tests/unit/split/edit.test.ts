@@ -1,16 +1,11 @@
 import fc from 'fast-check';
-import { applyPatch, deepClone } from 'fast-json-patch';
+import { deepClone } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { destinationKey } from '@/lib/split/destination';
 import { changesSomething, planWeightEdit } from '@/lib/split/edit';
 import { inspectRoute, splitsOf, type RouteSplit } from '@/lib/split/model';
 import type { K8sVirtualService } from '@/lib/wire';
-import { changedPaths, deepFreeze, hostArb, keyOfEntry, partition, subsetArb, virtualServiceArb } from './arbitraries';
-
-/** Applies a patch the way the API server would, to a copy. */
-function applied(vs: K8sVirtualService, patch: unknown): K8sVirtualService {
-  return applyPatch(deepClone(vs), deepClone(patch), true, true).newDocument;
-}
+import { applied, changedPaths, deepFreeze, hostArb, keyOfEntry, partition, subsetArb, virtualServiceArb } from './arbitraries';
 
 function routeEntries(vs: K8sVirtualService, split: RouteSplit): Record<string, unknown>[] {
   const route = inspectRoute(vs, split.kind, split.index).route;

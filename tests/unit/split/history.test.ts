@@ -1,4 +1,3 @@
-import { applyPatch, deepClone } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import {
   HISTORY_ANNOTATION,
@@ -9,13 +8,9 @@ import {
   planRevert,
 } from '@/lib/split/history';
 import type { K8sVirtualService } from '@/lib/wire';
-import { changedPaths, deepFreeze } from './arbitraries';
+import { applied, changedPaths, deepFreeze } from './arbitraries';
 
 const AT = '2025-01-01T00:00:00Z';
-
-function applied(vs: K8sVirtualService, patch: unknown): K8sVirtualService {
-  return applyPatch(deepClone(vs), deepClone(patch), true, true).newDocument;
-}
 
 const vs: K8sVirtualService = deepFreeze({
   apiVersion: 'networking.istio.io/v1',

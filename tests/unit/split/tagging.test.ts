@@ -1,17 +1,13 @@
 import fc from 'fast-check';
-import { applyPatch, deepClone } from 'fast-json-patch';
+import { deepClone } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { planWeightEdit } from '@/lib/split/edit';
 import { splitsOf } from '@/lib/split/model';
 import { planResponseTagging, planResponseUntagging, TAGGING_ANNOTATION } from '@/lib/split/tagging';
 import type { K8sVirtualService } from '@/lib/wire';
-import { changedPaths, deepFreeze, virtualServiceArb } from './arbitraries';
+import { applied, changedPaths, deepFreeze, virtualServiceArb } from './arbitraries';
 
 const HEADER = 'x-splitscope-destination';
-
-function applied(vs: K8sVirtualService, patch: unknown): K8sVirtualService {
-  return applyPatch(deepClone(vs), deepClone(patch), true, true).newDocument;
-}
 
 const vs: K8sVirtualService = deepFreeze({
   apiVersion: 'networking.istio.io/v1',
