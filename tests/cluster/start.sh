@@ -18,7 +18,9 @@ ensure_built
 BIN=$(bin_dir)
 
 # Whatever goes wrong from here on, nothing started is left behind.
-trap '"$CLUSTER_DIR/stop.sh" --quiet' ERR INT TERM
+trap '"$CLUSTER_DIR/stop.sh" --quiet; exit 1' ERR
+trap '"$CLUSTER_DIR/stop.sh" --quiet; exit 130' INT
+trap '"$CLUSTER_DIR/stop.sh" --quiet; exit 143' TERM
 started=$(now_ms)
 
 rm -rf "$WORK_DIR"
