@@ -18,6 +18,10 @@ import { startEndpointsController } from './controllers/endpoints';
 import { startGarbageCollector } from './controllers/garbage-collector';
 import { runInformers } from './informer';
 import { istioVersionOf } from './istio/version';
+import { ClusterView } from './mesh/cluster-view';
+import { MeshIdentity } from './mesh/identity';
+import { MeshProxy } from './mesh/proxy';
+import type { PodRuntimeAccess } from './mesh/types';
 import { Kubelet } from './pods/kubelet';
 import { loadScenario, ScenarioError } from './scenario';
 
@@ -38,8 +42,14 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  /** URL of the mesh proxy that pods' HTTP traffic goes through (once it exists). */
-  meshProxyUrl?: string;
+  /** URL of the mesh proxy that pods' HTTP traffic goes through (`http://127.0.0.1:<port>`). */
+  meshProxyUrl: string;
+  /**
+   * The proxy URL, with credentials, that makes the mesh treat a client as pod
+   * `namespace/name` (what that pod's commands get as `http_proxy`); undefined when there
+   * is no such pod. A client with no credentials is treated as the node.
+   */
+  proxyUrlFor(namespace: string, name: string): string | undefined;
   /** The Istio version the sandbox runs (the istiod image tag). */
   istioVersion(): string;
   stop(): Promise<void>;
@@ -100,14 +110,39 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const istioVersion = () => istioVersionOf(informers.deployments);
   const plugins = registerAdmissionPlugins(options.admission, informers, istioVersion);
 
-  const kubelet = new Kubelet({
+  // The mesh and the kubelet need each other: the mesh asks the kubelet where pods listen,
+  // the kubelet gives pods the mesh's address. The mesh starts first, reaching the kubelet late.
+  let kubelet: Kubelet | undefined;
+  const pods: PodRuntimeAccess = {
+    resolve: (ip, port) => kubelet?.resolve(ip, port),
+    sidecar: (namespace, name) => kubelet?.sidecar(namespace, name) ?? 'none',
+    quitSidecar: (namespace, name) => kubelet?.quitSidecar(namespace, name) ?? false,
+  };
+  const mesh = new MeshProxy(new ClusterView(informers), pods, new MeshIdentity());
+  const meshProxyUrl = await mesh.start();
+  kubelet = new Kubelet({
     ctx,
     logs: options.logs,
     dir: options.dir || tmpdir(),
     maxCommands: options.maxCommandPods ?? 32,
     nodeName: NODE_NAME,
-    baseEnv: () => ({ PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp' }),
+    baseEnv: (pod) => {
+      const proxy = mesh.proxyUrlFor(pod);
+      return {
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        HOME: '/tmp',
+        // Every HTTP(S) request of the pod goes through the mesh, even to localhost (pilot-agent on :15020).
+        http_proxy: proxy,
+        HTTP_PROXY: proxy,
+        https_proxy: proxy,
+        HTTPS_PROXY: proxy,
+        all_proxy: proxy,
+        no_proxy: '',
+        NO_PROXY: '',
+      };
+    },
   });
+  const runningKubelet = kubelet;
   const controllers: Controller[] = [
     startGarbageCollector(ctx),
     startDeploymentController(ctx),
@@ -119,7 +154,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       loadInto(options);
     } catch (error) {
       for (const controller of controllers) controller.stop();
-      await kubelet.stop();
+      await runningKubelet.stop();
+      await mesh.stop();
       plugins.disable();
       stopInformers();
       throw error;
@@ -127,10 +163,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   return {
+    meshProxyUrl,
+    proxyUrlFor(namespace, name) {
+      const pod = informers.pods.get(namespace, name);
+      return pod ? mesh.proxyUrlFor(pod) : undefined;
+    },
     istioVersion,
     async stop() {
       for (const controller of controllers) controller.stop();
-      await kubelet.stop();
+      await runningKubelet.stop();
+      await mesh.stop();
       plugins.disable();
       stopInformers();
     },

@@ -139,6 +139,25 @@ export const ServiceSchema = z.looseObject({
     .optional(),
 });
 
+const EndpointAddressSchema = z.looseObject({
+  ip: z.string(),
+  nodeName: z.string().optional(),
+  targetRef: z.looseObject({ kind: z.string().optional(), namespace: z.string().optional(), name: z.string().optional() }).optional(),
+});
+
+export const EndpointsSchema = z.looseObject({
+  metadata: MetaSchema,
+  subsets: z
+    .array(
+      z.looseObject({
+        addresses: z.array(EndpointAddressSchema).optional(),
+        notReadyAddresses: z.array(EndpointAddressSchema).optional(),
+        ports: z.array(z.looseObject({ name: z.string().optional(), port: z.number(), protocol: z.string().optional() })).optional(),
+      }),
+    )
+    .optional(),
+});
+
 export const NamespaceSchema = z.looseObject({ metadata: MetaSchema });
 
 export type OwnerReference = z.infer<typeof OwnerReferenceSchema>;
@@ -152,6 +171,7 @@ export type ReplicaSet = z.infer<typeof ReplicaSetSchema>;
 export type Service = z.infer<typeof ServiceSchema>;
 export type ServicePort = z.infer<typeof ServicePortSchema>;
 export type Namespace = z.infer<typeof NamespaceSchema>;
+export type Endpoints = z.infer<typeof EndpointsSchema>;
 
 /** Parses `object` with `schema`, or returns undefined when it does not have the shape. */
 export function parseAs<T>(schema: z.ZodType<T>, object: K8sObject | undefined): T | undefined {

@@ -10,19 +10,21 @@ import { Informer } from '../informer';
 import { DestinationRuleSchema, VirtualServiceSchema, type DestinationRule, type VirtualService } from '../istio-shapes';
 import {
   DeploymentSchema,
+  EndpointsSchema,
   MetaSchema,
   NamespaceSchema,
   PodSchema,
   ReplicaSetSchema,
   ServiceSchema,
   type Deployment,
+  type Endpoints,
   type Namespace,
   type Pod,
   type ReplicaSet,
   type Service,
 } from '../shapes';
 
-/** Endpoints and slices are only written by the runtime; reading their names is enough. */
+/** EndpointSlices are only written by the runtime; reading their names and owners is enough. */
 export const NamedSchema = z.looseObject({ metadata: MetaSchema });
 export type Named = z.infer<typeof NamedSchema>;
 
@@ -32,7 +34,7 @@ export interface Informers {
   deployments: Informer<Deployment>;
   replicasets: Informer<ReplicaSet>;
   services: Informer<Service>;
-  endpoints: Informer<Named>;
+  endpoints: Informer<Endpoints>;
   endpointslices: Informer<Named>;
   virtualservices: Informer<VirtualService>;
   destinationrules: Informer<DestinationRule>;
@@ -58,7 +60,7 @@ export function createInformers(): Informers {
     deployments: new Informer(RESOURCES.deployments, DeploymentSchema),
     replicasets: new Informer(RESOURCES.replicasets, ReplicaSetSchema),
     services: new Informer(RESOURCES.services, ServiceSchema),
-    endpoints: new Informer(RESOURCES.endpoints, NamedSchema),
+    endpoints: new Informer(RESOURCES.endpoints, EndpointsSchema),
     endpointslices: new Informer(RESOURCES.endpointslices, NamedSchema),
     virtualservices: new Informer(RESOURCES.virtualservices, VirtualServiceSchema),
     destinationrules: new Informer(RESOURCES.destinationrules, DestinationRuleSchema),
