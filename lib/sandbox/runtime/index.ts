@@ -112,15 +112,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   // The mesh and the kubelet need each other: the mesh asks the kubelet where pods listen,
   // the kubelet gives pods the mesh's address. The mesh starts first, reaching the kubelet late.
-  let kubelet: Kubelet | undefined;
+  const late: { kubelet?: Kubelet } = {};
   const pods: PodRuntimeAccess = {
-    resolve: (ip, port) => kubelet?.resolve(ip, port),
-    sidecar: (namespace, name) => kubelet?.sidecar(namespace, name) ?? 'none',
-    quitSidecar: (namespace, name) => kubelet?.quitSidecar(namespace, name) ?? false,
+    resolve: (ip, port) => late.kubelet?.resolve(ip, port),
+    sidecar: (namespace, name) => late.kubelet?.sidecar(namespace, name) ?? 'none',
+    quitSidecar: (namespace, name) => late.kubelet?.quitSidecar(namespace, name) ?? false,
   };
   const mesh = new MeshProxy(new ClusterView(informers), pods, new MeshIdentity());
   const meshProxyUrl = await mesh.start();
-  kubelet = new Kubelet({
+  const kubelet = new Kubelet({
     ctx,
     logs: options.logs,
     dir: options.dir || tmpdir(),
@@ -142,7 +142,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       };
     },
   });
-  const runningKubelet = kubelet;
+  late.kubelet = kubelet;
   const controllers: Controller[] = [
     startGarbageCollector(ctx),
     startDeploymentController(ctx),
@@ -154,7 +154,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       loadInto(options);
     } catch (error) {
       for (const controller of controllers) controller.stop();
-      await runningKubelet.stop();
+      await kubelet.stop();
       await mesh.stop();
       plugins.disable();
       stopInformers();
@@ -171,7 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     istioVersion,
     async stop() {
       for (const controller of controllers) controller.stop();
-      await runningKubelet.stop();
+      await kubelet.stop();
       await mesh.stop();
       plugins.disable();
       stopInformers();
