@@ -41,20 +41,6 @@ export function applyOps<T>(document: T, ops: readonly JsonPatchOp[]): T {
   return applyPatch(deepClone(document), operations, false, true).newDocument;
 }
 
-/** Structural equality of JSON values (key order does not matter), as a JSON Patch `test` compares. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
 /** `JSON.parse` that returns undefined instead of throwing (for annotations others may have edited). */
 export function parseJson(text: string): unknown {
   try {

@@ -180,14 +180,20 @@ export function inspectRoute(vs: K8sVirtualService, kind: RouteKind, index: numb
   }
 
   const findings: Finding[] = [];
-  const read: { ref: WeightedDestination; weightSet: boolean; entry: number }[] = [];
+  const shares = effectiveShares(entries.map((e) => (isRecord(e) ? { weight: e.weight } : {})));
+  const destinations: RouteInspection['destinations'] = [];
   entries.forEach((entry, j) => {
     const r = readEntry(entry, `${path}/route/${j}`);
-    if ('problem' in r) findings.push(malformed(kind, index, path, `destination ${j} ${r.problem}`, r.path));
-    else read.push({ ...r, entry: j });
+    if ('problem' in r) {
+      findings.push(malformed(kind, index, path, `destination ${j} ${r.problem}`, r.path));
+      return;
+    }
+    // Built field by field: object spread here dominated splitsOf's time on large objects.
+    const d: RouteInspection['destinations'][number] = { host: r.ref.host, weight: r.ref.weight, share: shares[j] ?? 0, weightSet: r.weightSet, entry: j };
+    if (r.ref.subset !== undefined) d.subset = r.ref.subset;
+    if (r.ref.port !== undefined) d.port = r.ref.port;
+    destinations.push(d);
   });
-  const shares = effectiveShares(entries.map((e) => (isRecord(e) ? { weight: e.weight } : {})));
-  const destinations = read.map(({ ref, weightSet, entry }) => ({ ...ref, share: shares[entry] ?? 0, weightSet, entry }));
   if (findings.length > 0) return { ...base, route, destinations, splittable: false, reason: 'malformed', findings };
 
   const seen = new Map<string, number>();
@@ -210,7 +216,12 @@ export function inspectRoute(vs: K8sVirtualService, kind: RouteKind, index: numb
 
 function toSplit(inspection: RouteInspection): RouteSplit {
   const { kind, index, path, route, splittable, reason, findings } = inspection;
-  const destinations = inspection.destinations.map(({ entry: _entry, ...d }) => d);
+  const destinations = inspection.destinations.map((d) => {
+    const out: SplitDestination = { host: d.host, weight: d.weight, share: d.share, weightSet: d.weightSet };
+    if (d.subset !== undefined) out.subset = d.subset;
+    if (d.port !== undefined) out.port = d.port;
+    return out;
+  });
   const split: RouteSplit = {
     kind,
     index,

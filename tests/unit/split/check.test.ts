@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDesign, checkSplit } from '@/lib/split/check';
 import type { ClusterFacts, PodFact, ServiceFact } from '@/lib/split/facts';
-import { FINDING_CODES, type Finding } from '@/lib/split/findings';
+import { FINDING_CODES, hasErrors, type Finding } from '@/lib/split/findings';
 import type { HTTPRouteDestination, K8sVirtualService } from '@/lib/wire';
 
 /** The seed scenario, as lib/kube would describe it. */
@@ -50,6 +50,13 @@ function codes(findings: Finding[]): string[] {
 describe('checkSplit', () => {
   it('finds nothing wrong with the seed split', () => {
     expect(checkSplit({ vs: seedVs(TEN_NINETY), route: 0, facts: seedFacts() })).toEqual([]);
+  });
+
+  it('tells errors (which block an apply) from notes', () => {
+    const note = checkSplit({ vs: seedVs(TEN_NINETY.map((e, i) => ({ ...e, weight: [2, 3][i] }))), route: 0, facts: seedFacts() });
+    expect(hasErrors(note)).toBe(false);
+    const error = checkSplit({ vs: seedVs(TEN_NINETY.map((e, i) => ({ ...e, weight: [2, 3][i] }))), route: 0, facts: seedFacts({ istioVersion: '1.11.4' }) });
+    expect(hasErrors(error)).toBe(true);
   });
 
   it('gives every finding an actionable sentence, a catalogue severity or the idle exception, and a reference', () => {
