@@ -12,6 +12,10 @@ import {
 import type { ClusterFacts, DestinationRuleFact, VirtualServiceFact } from '@/lib/split/facts';
 import type { K8sDestinationRule, K8sVirtualService } from '@/lib/wire';
 
+/** The label every object Splitscope creates carries (probe pods among them). */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'splitscope';
+
 /** Facts for the checks, and what could not be read (the checks then say less, never guess). */
 export interface GatheredFacts {
   facts: ClusterFacts;
@@ -107,7 +111,10 @@ export async function gatherFacts(focus: string): Promise<GatheredFacts> {
         selector: s.selector,
         readyEndpoints: s.endpoints.ready,
       })),
-      pods: pods.map((p) => ({ namespace: p.namespace, name: p.name, labels: p.labels, ready: p.ready, sidecar: p.sidecar })),
+      // Splitscope's own probe pods (some deliberately without a sidecar) are not clients to warn about.
+      pods: pods
+        .filter((p) => p.labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE)
+        .map((p) => ({ namespace: p.namespace, name: p.name, labels: p.labels, ready: p.ready, sidecar: p.sidecar })),
       destinationRules: destinationRules.map(toDestinationRuleFact),
       virtualServices: virtualServices.map(toVirtualServiceFact),
       namespaces: namespaces.map((n) => ({ name: n.name, injection: n.injection })),
