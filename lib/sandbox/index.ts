@@ -44,6 +44,8 @@ export interface Sandbox {
   kubeconfigPath: string;
   /** The sandbox's store, for in-process observers (tests, benchmarks); writes go through the API. */
   store: ObjectStore;
+  /** Container logs, as the runtime writes them (tests may write their own). */
+  logs: PodLogs;
   stop(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens,
     kubeconfigPath,
     store,
+    logs,
     stop: () => {
       stopped ??= (async () => {
         await api.close();
