@@ -97,9 +97,19 @@ export function handleWatch(call: Call): void {
       res.end();
       return;
     }
-    // Objects that matched at `revision` are the ones a DELETED or a non-matching MODIFIED must report.
-    for (const object of store.list(call.type.storeName, namespace)) if (selects(filter, object)) visible.add(keyOf(object));
-    for (const change of changes) if (change.type === 'ADDED') visible.delete(keyOf(change.object));
+    // Which objects matched at `revision`: the state before each object's first later change.
+    const first = new Map<string, StoreEvent>();
+    for (const change of changes) {
+      if (change.resource !== call.type.storeName || !inScope(change.object)) continue;
+      if (!first.has(keyOf(change.object))) first.set(keyOf(change.object), change);
+    }
+    for (const object of store.list(call.type.storeName, namespace)) {
+      if (!first.has(keyOf(object)) && selects(filter, object)) visible.add(keyOf(object));
+    }
+    for (const [key, change] of first) {
+      const before = change.type === 'ADDED' ? undefined : change.type === 'MODIFIED' ? change.oldObject : change.object;
+      if (before && selects(filter, before)) visible.add(key);
+    }
     for (const change of changes) deliver(change);
   }
 
