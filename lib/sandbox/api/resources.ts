@@ -135,7 +135,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     verbs: ALL_VERBS,
     shortNames: ['deploy'],
     categories: ['all'],
-    subresources: { status: ['get', 'patch', 'update'] },
+    subresources: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },
     storeName: 'deployments.apps',
     custom: false,
     returnsDeletedObject: false,
