@@ -22,30 +22,51 @@ export function json(data: unknown, status = 200): Response {
   return Response.json(data, { status, headers: { 'cache-control': 'no-store' } });
 }
 
-/** Maps any failure to `{error: {code, message, field?}}` with the status that keeps its meaning. */
-export function errorResponse(error: unknown): Response {
+/** A failure described for the API and the pages alike: status plus the API error fields. */
+export interface DescribedError {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  reason?: string;
+  details?: unknown;
+}
+
+/** Maps any failure to the status that keeps its meaning and the `{code, message, field?}` a person can act on. */
+export function describeError(error: unknown): DescribedError {
   if (error instanceof InputError) {
-    return json(errorBody(error.code, error.message, { field: error.field, details: error.details }), error.status);
+    return { status: error.status, code: error.code, message: error.message, field: error.field, details: error.details };
   }
-  if (error instanceof ZodError) return errorResponse(inputErrorFromZod(error));
+  if (error instanceof ZodError) return describeError(inputErrorFromZod(error));
   if (error instanceof ClusterError) {
     const code = CODE_BY_REASON[error.reason] ?? (error.status === 403 ? 'forbidden' : error.status === 404 ? 'not_found' : 'cluster_error');
     // A cluster that cannot be reached is our upstream failing: 503, not 500.
     const status = error.reason === 'Unreachable' ? 503 : error.status >= 400 && error.status < 600 ? error.status : 502;
     const field = error.causes.find((c) => c.field)?.field;
-    return json(
-      errorBody(code, error.message, {
-        reason: error.reason,
-        field,
-        details: error.causes.length > 0 ? { causes: error.causes, action: error.action } : { action: error.action },
-      }),
-      status,
-    );
+    const details = error.causes.length > 0 ? { causes: error.causes, action: error.action } : { action: error.action };
+    return { status, code, message: error.message, reason: error.reason, field, details };
   }
-  if (error instanceof SettingsError) return json(errorBody('misconfigured', error.message), 500);
+  if (error instanceof SettingsError) return { status: 500, code: 'misconfigured', message: error.message };
   console.error('splitscope: unexpected error', error);
   const message = error instanceof Error ? error.message : String(error);
-  return json(errorBody('internal', `Splitscope failed unexpectedly: ${message}`), 500);
+  return { status: 500, code: 'internal', message: `Splitscope failed unexpectedly: ${message}` };
+}
+
+/** Maps any failure to an API error response, `{error: {code, message, field?}}`. */
+export function errorResponse(error: unknown): Response {
+  const { status, code, message, ...extra } = describeError(error);
+  return json(errorBody(code, message, extra), status);
+}
+
+/** Loaded data or the error that prevented it: lets a page show what did load. */
+export type Loaded<T> = { ok: true; data: T } | { ok: false; error: DescribedError };
+
+export async function settle<T>(promise: Promise<T>): Promise<Loaded<T>> {
+  try {
+    return { ok: true, data: await promise };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
 }
 
 /** Runs a handler body and turns any failure into an API error response. */

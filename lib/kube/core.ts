@@ -63,42 +63,56 @@ export async function getNamespace(name: string, connection: ClusterConnection =
   return summarizeNamespace(ns);
 }
 
+/** Pods of one namespace, or of all when `namespace` is undefined. */
 export async function listPods(
-  { namespace, labelSelector }: { namespace: string; labelSelector?: string },
+  { namespace, labelSelector }: { namespace?: string; labelSelector?: string } = {},
   connection: ClusterConnection = getConnection(),
 ): Promise<PodSummary[]> {
-  const list = await clusterCall({ action: 'list pods', kind: 'Pod', namespace }, () =>
-    connection.core.listNamespacedPod({ namespace, labelSelector }),
+  const list = await clusterCall({ action: 'list pods', kind: 'Pod', namespace: namespace ?? '(all namespaces)' }, () =>
+    namespace ? connection.core.listNamespacedPod({ namespace, labelSelector }) : connection.core.listPodForAllNamespaces({ labelSelector }),
   );
   return list.items.map(summarizePod);
 }
 
-/** Ready / not-ready endpoint counts per Service name, from EndpointSlices (Endpoints when slices are not served). */
-async function endpointCounts(namespace: string, connection: ClusterConnection): Promise<Map<string, { ready: number; notReady: number }>> {
-  const counts = new Map<string, { ready: number; notReady: number }>();
-  const bump = (service: string, ready: boolean, by = 1) => {
-    const entry = counts.get(service) ?? { ready: 0, notReady: 0 };
+/** Key of a Service in per-namespace maps. */
+function serviceKey(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace ?? ''}/${name ?? ''}`;
+}
+
+type Counts = Map<string, { ready: number; notReady: number }>;
+
+/**
+ * Ready / not-ready endpoint counts per Service (keyed `namespace/name`), from
+ * EndpointSlices, or from Endpoints where slices are not served.
+ */
+async function endpointCounts(namespace: string | undefined, connection: ClusterConnection): Promise<Counts> {
+  const counts: Counts = new Map();
+  const bump = (key: string, ready: boolean, by = 1) => {
+    const entry = counts.get(key) ?? { ready: 0, notReady: 0 };
     if (ready) entry.ready += by;
     else entry.notReady += by;
-    counts.set(service, entry);
+    counts.set(key, entry);
   };
+  const where = namespace ?? '(all namespaces)';
   let slices: V1EndpointSlice[];
   try {
     slices = (
-      await clusterCall({ action: 'list endpoint slices', kind: 'EndpointSlice', namespace }, () =>
-        connection.discovery.listNamespacedEndpointSlice({ namespace }),
+      await clusterCall({ action: 'list endpoint slices', kind: 'EndpointSlice', namespace: where }, () =>
+        namespace
+          ? connection.discovery.listNamespacedEndpointSlice({ namespace })
+          : connection.discovery.listEndpointSliceForAllNamespaces(),
       )
     ).items;
   } catch (error) {
     if (!(error instanceof ClusterError) || error.status !== 404) throw error;
-    const endpoints = await clusterCall({ action: 'list endpoints', kind: 'Endpoints', namespace }, () =>
-      connection.core.listNamespacedEndpoints({ namespace }),
+    const endpoints = await clusterCall({ action: 'list endpoints', kind: 'Endpoints', namespace: where }, () =>
+      namespace ? connection.core.listNamespacedEndpoints({ namespace }) : connection.core.listEndpointsForAllNamespaces(),
     );
     for (const ep of endpoints.items) {
-      const name = ep.metadata?.name ?? '';
+      const key = serviceKey(ep.metadata?.namespace, ep.metadata?.name);
       for (const subset of ep.subsets ?? []) {
-        bump(name, true, subset.addresses?.length ?? 0);
-        bump(name, false, subset.notReadyAddresses?.length ?? 0);
+        bump(key, true, subset.addresses?.length ?? 0);
+        bump(key, false, subset.notReadyAddresses?.length ?? 0);
       }
     }
     return counts;
@@ -106,17 +120,21 @@ async function endpointCounts(namespace: string, connection: ClusterConnection):
   for (const slice of slices) {
     const service = slice.metadata?.labels?.['kubernetes.io/service-name'];
     if (!service) continue;
-    for (const endpoint of slice.endpoints) bump(service, endpoint.conditions?.ready !== false);
+    for (const endpoint of slice.endpoints) bump(serviceKey(slice.metadata?.namespace, service), endpoint.conditions?.ready !== false);
   }
   return counts;
 }
 
-function summarizeService(service: V1Service, pods: V1Pod[], counts: Map<string, { ready: number; notReady: number }>): ServiceSummary {
+function summarizeService(service: V1Service, pods: V1Pod[], counts: Counts): ServiceSummary {
+  const namespace = service.metadata?.namespace ?? '';
   const name = service.metadata?.name ?? '';
   const selector = service.spec?.selector;
-  const selected = selector && Object.keys(selector).length > 0 ? pods.filter((p) => selects(selector, p.metadata?.labels ?? {})) : [];
+  const selected =
+    selector && Object.keys(selector).length > 0
+      ? pods.filter((p) => p.metadata?.namespace === namespace && selects(selector, p.metadata?.labels ?? {}))
+      : [];
   return {
-    namespace: service.metadata?.namespace ?? '',
+    namespace,
     name,
     type: service.spec?.type ?? 'ClusterIP',
     ports: (service.spec?.ports ?? []).map((p) => ({
@@ -127,17 +145,27 @@ function summarizeService(service: V1Service, pods: V1Pod[], counts: Map<string,
       targetPort: p.targetPort,
     })),
     selector: selector && Object.keys(selector).length > 0 ? selector : undefined,
-    endpoints: counts.get(name) ?? { ready: 0, notReady: 0 },
+    endpoints: counts.get(serviceKey(namespace, name)) ?? { ready: 0, notReady: 0 },
     pods: { total: selected.length, withSidecar: selected.filter(hasSidecar).length },
   };
 }
 
-/** Services of a namespace with their ports, selector, endpoints and sidecar coverage. */
-export async function listServices(namespace: string, connection: ClusterConnection = getConnection()): Promise<ServiceSummary[]> {
+/**
+ * Services with their ports, selector, endpoints and sidecar coverage, in one
+ * namespace or (namespace undefined) in all of them.
+ */
+export async function listServices(namespace?: string, connection: ClusterConnection = getConnection()): Promise<ServiceSummary[]> {
+  const where = namespace ?? '(all namespaces)';
   const [services, pods, counts] = await Promise.all([
-    clusterCall({ action: 'list services', kind: 'Service', namespace }, () => connection.core.listNamespacedService({ namespace })),
-    clusterCall({ action: 'list pods', kind: 'Pod', namespace }, () => connection.core.listNamespacedPod({ namespace })),
+    clusterCall({ action: 'list services', kind: 'Service', namespace: where }, () =>
+      namespace ? connection.core.listNamespacedService({ namespace }) : connection.core.listServiceForAllNamespaces(),
+    ),
+    clusterCall({ action: 'list pods', kind: 'Pod', namespace: where }, () =>
+      namespace ? connection.core.listNamespacedPod({ namespace }) : connection.core.listPodForAllNamespaces(),
+    ),
     endpointCounts(namespace, connection),
   ]);
-  return services.items.map((s) => summarizeService(s, pods.items, counts)).sort((a, b) => a.name.localeCompare(b.name));
+  return services.items
+    .map((s) => summarizeService(s, pods.items, counts))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
