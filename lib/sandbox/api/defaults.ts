@@ -146,6 +146,12 @@ export function createDefaulter(store: ObjectStore): (resource: ResourceName, ob
       case 'deployments.apps':
         defaultDeployment(object);
         break;
+      case 'replicasets.apps': {
+        const spec = recordAt(object, 'spec');
+        setDefault(spec, 'replicas', 1);
+        if (isRecord(spec.template)) defaultPodSpec(spec.template.spec);
+        break;
+      }
       case 'endpoints':
         if (Array.isArray(object.subsets)) for (const s of object.subsets) if (isRecord(s)) defaultPorts(s.ports);
         break;

@@ -145,6 +145,26 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     topLevelFields: ['spec', 'status'],
   },
   {
+    group: 'apps',
+    versions: ['v1'],
+    kind: 'ReplicaSet',
+    listKind: 'ReplicaSetList',
+    plural: 'replicasets',
+    singular: 'replicaset',
+    namespaced: true,
+    verbs: ALL_VERBS,
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },
+    storeName: 'replicasets.apps',
+    custom: false,
+    returnsDeletedObject: false,
+    createsOnUpdate: false,
+    unconditionalUpdate: true,
+    nameRule: 'dns1123-subdomain',
+    topLevelFields: ['spec', 'status'],
+  },
+  {
     group: 'discovery.k8s.io',
     versions: ['v1'],
     kind: 'EndpointSlice',
@@ -250,7 +270,7 @@ export function asServed(type: ResourceType, version: string, object: K8sObject)
 
 /** Whether the store stamps metadata.generation for this type (the real strategies differ). */
 export function tracksGeneration(type: ResourceType): boolean {
-  return type.storeName === 'deployments.apps' || type.storeName === 'pods' || type.custom;
+  return type.storeName === 'deployments.apps' || type.storeName === 'replicasets.apps' || type.storeName === 'pods' || type.custom;
 }
 
 /** Whether main-resource writes ignore `status` (the type has a status subresource). */

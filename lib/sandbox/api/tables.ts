@@ -156,6 +156,26 @@ function deploymentRow(d: K8sObject, now: number): unknown[] {
   ];
 }
 
+function replicaSetRow(rs: K8sObject, now: number): unknown[] {
+  const spec = isRecord(rs.spec) ? rs.spec : {};
+  const status = isRecord(rs.status) ? rs.status : {};
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const template = isRecord(spec.template) ? spec.template : {};
+  const podSpec = isRecord(template.spec) ? template.spec : {};
+  const containers = records(podSpec.containers);
+  const selector = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
+  return [
+    rs.metadata?.name ?? '',
+    num(spec.replicas),
+    num(status.replicas),
+    num(status.readyReplicas),
+    age(rs, now),
+    containers.map((c) => String(c.name)).join(','),
+    containers.map((c) => String(c.image)).join(','),
+    selectorText(selector),
+  ];
+}
+
 function namespaceRow(ns: K8sObject, now: number): unknown[] {
   const status = isRecord(ns.status) ? ns.status : {};
   return [ns.metadata?.name ?? '', str(status.phase, ''), age(ns, now)];
@@ -191,6 +211,10 @@ const PRINTERS: Record<string, Printer> = {
   'deployments.apps': {
     columns: [NAME, col('Ready'), col('Up-to-date', 'string'), col('Available', 'string'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
     row: deploymentRow,
+  },
+  'replicasets.apps': {
+    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    row: replicaSetRow,
   },
   'endpointslices.discovery.k8s.io': { columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), AGE], row: sliceRow },
   'virtualservices.networking.istio.io': {

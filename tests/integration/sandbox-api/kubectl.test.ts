@@ -102,7 +102,7 @@ describe('kubectl against the sandbox', () => {
   });
 
   it('reads pod logs with kubectl logs, and tells it apart from a forbidden namespace', async () => {
-    await kube(t.sandbox, '/api/v1/namespaces/default/pods', { method: 'POST', body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } } });
+    await kube(t.sandbox, '/api/v1/namespaces/default/pods', { method: 'POST', body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'talker', annotations: { 'sidecar.istio.io/inject': 'false' } }, spec: { containers: [{ name: 'main', image: 'busybox' }] } } });
     t.sandbox.logs.append('default', 'talker', 'main', 'hello\nworld\n');
     expect((await kubectl(t, ['logs', 'talker'])).stdout).toBe('hello\nworld\n');
     expect((await kubectl(t, ['logs', 'talker', '--tail=1'])).stdout).toBe('world\n');

@@ -160,15 +160,17 @@ describe('reads', () => {
   });
 
   it('pages with limit and continue', async () => {
+    const all = ((await kube(t.sandbox, '/api/v1/namespaces')).body as { items: unknown[] }).items.map((i) => field(i, 'metadata', 'name'));
+    expect(all.length).toBeGreaterThan(3);
     const first = await kube(t.sandbox, '/api/v1/namespaces?limit=2');
     const names = (field(first.body, 'items') as unknown[]).map((i) => field(i, 'metadata', 'name'));
     expect(names).toHaveLength(2);
     const token = field(first.body, 'metadata', 'continue');
     expect(typeof token).toBe('string');
-    expect(field(first.body, 'metadata', 'remainingItemCount')).toBe(3);
-    const rest = await kube(t.sandbox, `/api/v1/namespaces?limit=10&continue=${encodeURIComponent(String(token))}`);
+    expect(field(first.body, 'metadata', 'remainingItemCount')).toBe(all.length - 2);
+    const rest = await kube(t.sandbox, `/api/v1/namespaces?limit=100&continue=${encodeURIComponent(String(token))}`);
     const more = (field(rest.body, 'items') as unknown[]).map((i) => field(i, 'metadata', 'name'));
-    expect([...names, ...more]).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system', 'restricted']);
+    expect([...names, ...more]).toEqual(all);
     expect(field(rest.body, 'metadata', 'continue')).toBeUndefined();
   });
 

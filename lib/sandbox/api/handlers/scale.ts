@@ -1,5 +1,5 @@
 /**
- * The `scale` subresource of Deployments (autoscaling/v1 Scale), as `kubectl scale` and
+ * The `scale` subresource of Deployments and ReplicaSets (autoscaling/v1 Scale), as `kubectl scale` and
  * autoscalers use it: get, update and patch `spec.replicas`; `status.replicas` and the
  * selector come from the Deployment.
  */
