@@ -235,13 +235,22 @@ const PRINTERS: Record<string, Printer> = {
 /** Restarts, up-to-date and available are integers in the real printers. */
 const INTEGER_COLUMNS = new Set(['Restarts', 'Up-to-date', 'Available']);
 
+/** A meta.k8s.io Table. */
+export interface Table {
+  kind: 'Table';
+  apiVersion: string;
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  columnDefinitions: Column[];
+  rows: { cells: unknown[]; object?: unknown }[];
+}
+
 export function toTable(
   type: ResourceType,
   tableVersion: string,
   objects: K8sObject[],
   listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   includeObject: string | null,
-): unknown {
+): Table {
   const printer = PRINTERS[type.storeName] ?? { columns: [NAME, AGE], row: (o: K8sObject, now: number) => [o.metadata?.name ?? '', age(o, now)] };
   const now = Date.now();
   const columns = printer.columns.map((c) => (INTEGER_COLUMNS.has(c.name) ? { ...c, type: 'integer' } : c));

@@ -17,9 +17,9 @@ interface Event {
 }
 
 /** Reads watch events until `count` arrived or the stream ends. */
-async function watchEvents(path: string, count: number, during?: () => Promise<void>): Promise<Event[]> {
+async function watchEvents(path: string, count: number, during?: () => Promise<void>, accept = 'application/json'): Promise<Event[]> {
   const controller = new AbortController();
-  const response = await fetch(`${t.sandbox.httpUrl}${path}`, { headers: { authorization: `Bearer ${t.sandbox.tokens.admin}` }, signal: controller.signal });
+  const response = await fetch(`${t.sandbox.httpUrl}${path}`, { headers: { authorization: `Bearer ${t.sandbox.tokens.admin}`, accept }, signal: controller.signal });
   expect(response.status).toBe(200);
   const reader = response.body?.getReader();
   if (!reader) throw new Error('no body');
@@ -91,6 +91,26 @@ describe('watch', () => {
     const events = await watchEvents(`${NS_PATH}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`, count + 1);
     const bookmark = events.find((e) => e.type === 'BOOKMARK');
     expect(field(bookmark?.object, 'metadata', 'annotations', 'k8s.io/initial-events-end')).toBe('true');
+  });
+
+  it('sends one-row Tables to kubectl get -w, with the columns once', async () => {
+    const events = await watchEvents(
+      '/apis/networking.istio.io/v1/namespaces/default/virtualservices?watch=true',
+      2,
+      async () => {
+        await kube(t.sandbox, '/apis/networking.istio.io/v1/namespaces/default/virtualservices/hujin-virtual-svc', {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: { metadata: { labels: { seen: 'yes' } } },
+        });
+      },
+      'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+    );
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED']);
+    expect(events.map((e) => field(e.object, 'kind'))).toEqual(['Table', 'Table']);
+    expect((field(events[0]?.object, 'columnDefinitions') as unknown[]).length).toBe(4);
+    expect(field(events[1]?.object, 'columnDefinitions')).toEqual([]);
+    expect(field(events[1]?.object, 'rows', 0, 'cells', 0)).toBe('hujin-virtual-svc');
   });
 
   it('watches one object through a /watch/ path', async () => {
