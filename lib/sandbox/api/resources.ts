@@ -7,7 +7,7 @@
  * Istio types are served in v1, v1beta1 and v1alpha3 from one stored object, as a CRD
  * with several served versions and no conversion webhook is: only `apiVersion` changes.
  */
-import type { K8sObject } from '../../wire';
+import type { K8sObject, ObjectMeta } from '../../wire';
 
 export interface ResourceType {
   group: string;
@@ -262,10 +262,38 @@ export function groupVersion(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }
 
-/** The object as served in `version`: apiVersion and kind set, nothing else touched. */
+/** ObjectMeta's fields in the order the Go struct serialises them. */
+const META_ORDER = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+function orderedMeta(meta: ObjectMeta): ObjectMeta {
+  const out: ObjectMeta = {};
+  for (const key of META_ORDER) if (meta[key] !== undefined) out[key] = meta[key];
+  for (const [key, value] of Object.entries(meta)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out;
+}
+
+/** The object as served in `version`: apiVersion and kind set, metadata in Go's field order. */
 export function asServed(type: ResourceType, version: string, object: K8sObject): K8sObject {
-  const { apiVersion: _a, kind: _k, ...rest } = object;
-  return { apiVersion: groupVersion(type.group, version), kind: type.kind, ...rest };
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = object;
+  const served: K8sObject = { apiVersion: groupVersion(type.group, version), kind: type.kind };
+  if (metadata !== undefined) served.metadata = orderedMeta(metadata);
+  return { ...served, ...rest };
 }
 
 /** Whether the store stamps metadata.generation for this type (the real strategies differ). */

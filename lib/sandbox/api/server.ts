@@ -113,6 +113,8 @@ async function dispatch(call: Call): Promise<void> {
     return handleScale(call);
   }
   if (!allowed.includes(info.verb)) throw notAllowed(call);
+  // POST goes to the collection; there is no create route on an object's path.
+  if (info.verb === 'create' && info.name && !info.subresource) throw notAllowed(call);
   switch (info.verb) {
     case 'get':
       return handleGet(call);

@@ -430,5 +430,9 @@ describe('deletes', () => {
     const res = await kube(t.sandbox, '/api/v1/namespaces/default/pods/x/log', { method: 'DELETE' });
     expect(res.status).toBe(405);
     expect(field(res.body, 'reason')).toBe('MethodNotAllowed');
+    const post = await kube(t.sandbox, '/api/v1/namespaces/default/services/my-apache', { method: 'POST', body: {} });
+    expect(post.status).toBe(405);
+    const crd = await kube(t.sandbox, `${VS_PATH}/split-a`, { method: 'POST', body: {} });
+    expect(crd.body).toMatchObject({ reason: 'MethodNotAllowed', message: 'create is not supported on resources of kind "virtualservices.networking.istio.io"' });
   });
 });

@@ -176,7 +176,6 @@ function initialStatus(call: Call, object: K8sObject): void {
 
 export async function handleCreate(call: Call): Promise<void> {
   const format = negotiate(call.req.headers.accept, false);
-  if (call.info.name) throw badRequest('the server does not allow this method on the requested resource');
   const dryRun = isDryRun(call, 'CreateOptions');
   const mode = fieldValidation(call, 'CreateOptions');
   const object = await decodeBody(call);
