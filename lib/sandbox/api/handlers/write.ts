@@ -83,7 +83,13 @@ export function checkKind(call: Call, object: K8sObject): K8sObject {
     const version = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
     throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${call.type.kind}: the kind in the data does not match the endpoint`);
   }
-  if (!isRecord(object.metadata) && object.metadata !== undefined) throw badRequest('metadata must be an object');
+  if (!isRecord(object.metadata) && object.metadata !== undefined) throw badRequest(`json: cannot unmarshal ${typeof object.metadata} into Go struct field ${call.type.kind}.metadata of type v1.ObjectMeta`);
+  for (const key of ['name', 'generateName', 'namespace', 'resourceVersion'] as const) {
+    const value = object.metadata?.[key];
+    if (value !== undefined && typeof value !== 'string') {
+      throw badRequest(`json: cannot unmarshal ${typeof value} into Go struct field ObjectMeta.metadata.${key} of type string`);
+    }
+  }
   return { ...object, apiVersion: expected, kind: call.type.kind };
 }
 
@@ -170,7 +176,6 @@ function initialStatus(call: Call, object: K8sObject): void {
 
 export async function handleCreate(call: Call): Promise<void> {
   const format = negotiate(call.req.headers.accept, false);
-  if (call.info.name) throw badRequest('the server does not allow this method on the requested resource');
   const dryRun = isDryRun(call, 'CreateOptions');
   const mode = fieldValidation(call, 'CreateOptions');
   const object = await decodeBody(call);
