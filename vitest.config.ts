@@ -5,9 +5,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const alias = { '@': root.replace(/\/$/, ''), 'server-only': `${root}tests/support/server-only.ts` };
 
 /**
- * Three layers, each its own project (see style.md §12):
+ * Each layer its own project (see style.md §12):
  * unit (pure, fast), integration (the HTTP API against a running sandbox and app),
- * e2e (Chromium against the same running app).
+ * e2e (Chromium against the same running app), contract (a real kube-apiserver with
+ * Istio's CRDs, started by tests/cluster/run.sh, or any cluster named by KUBECONFIG).
  */
 export default defineConfig({
   resolve: { alias },
@@ -36,6 +37,18 @@ export default defineConfig({
           globalSetup: ['tests/support/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'contract',
+          include: ['tests/contract/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One cluster, one namespace, fixed object names: files must not interleave.
           fileParallelism: false,
         },
       },

@@ -8,6 +8,10 @@
  * the sandbox (pods, endpoints, the mesh) use this store directly, like kube-controllers
  * talking to their apiserver's storage.
  *
+ * It also keeps a bounded history of recent changes so that a watch can resume from a
+ * resourceVersion (as etcd's watch does until compaction), and an optional defaulter that
+ * fills API defaults on every write, whoever writes (the REST layer or a controller).
+ *
  * Known debt:
  * - no field selectors here; the REST layer filters what it needs.
  */
@@ -23,6 +27,18 @@ export interface StoreEvent {
   resource: ResourceName;
   object: K8sObject;
 }
+
+/**
+ * Fills API defaults (a Service's clusterIP, a Namespace's phase, ...) on an object about
+ * to be stored; `old` is the stored object on update. Must be idempotent.
+ */
+export type Defaulter = (resource: ResourceName, object: K8sObject, old: K8sObject | undefined) => K8sObject;
+
+/** How many changes the store remembers for watches resuming from a resourceVersion. */
+export const HISTORY_LIMIT = 10_000;
+
+/** Resources whose objects carry no metadata.generation on a real API server. */
+const WITHOUT_GENERATION = new Set(['namespaces', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']);
 
 export class StoreConflictError extends Error {
   constructor(
@@ -68,6 +84,11 @@ function key(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
+/** RFC 3339 with seconds, as metav1.Time serialises. */
+export function nowSeconds(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function clone<T>(value: T): T {
   return structuredClone(value);
 }
@@ -80,16 +101,26 @@ export class ObjectStore {
   private readonly byResource = new Map<ResourceName, Map<string, K8sObject>>();
   private readonly events = new EventEmitter();
   private revision = 0;
+  private readonly history: { revision: number; event: StoreEvent }[] = [];
+  /** The oldest revision a watch may resume from; older ones are gone (410). */
+  private historyStart = 0;
+  private defaulter: Defaulter | undefined;
 
   constructor(snapshot?: StoreSnapshot) {
     // Many watchers (browsers following logs, controllers) are normal, not a leak.
     this.events.setMaxListeners(0);
     if (snapshot) {
       this.revision = snapshot.resourceVersion;
+      this.historyStart = snapshot.resourceVersion;
       for (const { resource, object } of snapshot.objects) {
         this.table(resource).set(key(object.metadata?.namespace, object.metadata?.name ?? ''), clone(object));
       }
     }
+  }
+
+  /** Sets the function that fills API defaults on every create and update. */
+  useDefaulter(defaulter: Defaulter): void {
+    this.defaulter = defaulter;
   }
 
   /** The latest resourceVersion handed out (as a list's metadata.resourceVersion). */
@@ -118,14 +149,14 @@ export class ObjectStore {
     const name = object.metadata?.name ?? '';
     const table = this.table(resource);
     if (table.has(key(namespace, name))) throw new StoreExistsError(resource, namespace, name);
-    const stored = clone(object);
+    const stored = this.defaulted(resource, clone(object), undefined);
     stored.metadata = {
       ...stored.metadata,
       uid: randomUUID(),
-      creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      creationTimestamp: nowSeconds(),
       resourceVersion: this.nextRevision(),
-      generation: 1,
     };
+    if (!WITHOUT_GENERATION.has(resource)) stored.metadata.generation = 1;
     table.set(key(namespace, name), stored);
     this.emit({ type: 'ADDED', resource, object: stored });
     return clone(stored);
@@ -152,15 +183,16 @@ export class ObjectStore {
         'the object has been modified; please apply your changes to the latest version and try again',
       );
     }
-    const stored = clone(object);
+    const stored = this.defaulted(resource, clone(object), current);
     const specChanged = JSON.stringify(withoutMetaAndStatus(current)) !== JSON.stringify(withoutMetaAndStatus(stored));
     stored.metadata = {
       ...stored.metadata,
       uid: current.metadata?.uid,
       creationTimestamp: current.metadata?.creationTimestamp,
-      generation: (current.metadata?.generation ?? 1) + (specChanged ? 1 : 0),
       resourceVersion: this.nextRevision(),
     };
+    if (WITHOUT_GENERATION.has(resource)) delete stored.metadata.generation;
+    else stored.metadata.generation = (current.metadata?.generation ?? 1) + (specChanged ? 1 : 0);
     table.set(key(namespace, name), stored);
     this.emit({ type: 'MODIFIED', resource, object: stored });
     return clone(stored);
@@ -175,6 +207,20 @@ export class ObjectStore {
     gone.metadata = { ...gone.metadata, resourceVersion: this.nextRevision() };
     this.emit({ type: 'DELETED', resource, object: gone });
     return clone(gone);
+  }
+
+  /**
+   * The changes after `revision`, oldest first, or undefined when some of them are no
+   * longer remembered (the caller answers 410 Gone, as after an etcd compaction).
+   */
+  changesSince(revision: number): StoreEvent[] | undefined {
+    if (revision < this.historyStart) return undefined;
+    return this.history.filter((h) => h.revision > revision).map((h) => ({ ...h.event, object: clone(h.event.object) }));
+  }
+
+  /** The oldest resourceVersion a watch may still start from. */
+  get oldestResumableRevision(): number {
+    return this.historyStart;
   }
 
   /** Calls `listener` for every change until the returned function is called. */
@@ -205,7 +251,16 @@ export class ObjectStore {
     return String(this.revision);
   }
 
+  private defaulted(resource: ResourceName, object: K8sObject, old: K8sObject | undefined): K8sObject {
+    return this.defaulter ? this.defaulter(resource, object, old ? clone(old) : undefined) : object;
+  }
+
   private emit(event: StoreEvent): void {
+    this.history.push({ revision: this.revision, event: { ...event, object: clone(event.object) } });
+    if (this.history.length > HISTORY_LIMIT) {
+      const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
+      this.historyStart = dropped[dropped.length - 1]?.revision ?? this.historyStart;
+    }
     this.events.emit('change', { ...event, object: clone(event.object) });
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * PATCH: fetch the stored object, apply the patch in the served version, then store it
+ * through the same path as an update (validation, admission, concurrency, dry run).
+ * A patch that carries metadata.resourceVersion is conditional on it, as on a real server.
+ */
+import type { K8sObject } from '../../../wire';
+import { contentTypeOf, readBody } from '../negotiation';
+import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../patch';
+import { badRequest, genericServerResponse, notFound, unsupportedMediaType } from '../status';
+import { type Call, fieldValidation, groupResource, isDryRun, requireName, served, storeNamespace } from './context';
+import { checkKind, commitUpdate } from './write';
+
+const JSON_PATCH = 'application/json-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
+const STRATEGIC = 'application/strategic-merge-patch+json';
+const APPLY = 'application/apply-patch+yaml';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export async function handlePatch(call: Call): Promise<void> {
+  const name = requireName(call);
+  const accepted = call.type.custom ? [JSON_PATCH, MERGE_PATCH, APPLY] : [JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY];
+  const type = contentTypeOf(call.req);
+  if (!accepted.includes(type) || type === APPLY) {
+    if (type === APPLY) throw badRequest('server-side apply (application/apply-patch+yaml) is not supported by the sandbox; use client-side apply or a merge patch');
+    throw unsupportedMediaType(accepted);
+  }
+  const dryRun = isDryRun(call, 'PatchOptions');
+  const mode = fieldValidation(call, 'PatchOptions');
+  const body = await readBody(call.req);
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw badRequest(`error decoding patch: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const existing = call.ctx.store.get(call.type.storeName, storeNamespace(call), name);
+  if (!existing) throw notFound(groupResource(call.type), name);
+  const current = served(call, existing);
+  let patched: unknown;
+  try {
+    if (type === JSON_PATCH) patched = jsonPatch(current, patch);
+    else if (type === MERGE_PATCH) {
+      if (!isRecord(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      patched = mergePatch(current, patch);
+    } else {
+      if (!isRecord(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      patched = strategicMerge(current, patch);
+    }
+  } catch (error) {
+    if (error instanceof PatchError) {
+      throw error.kind === 'decode' ? badRequest(error.message) : genericServerResponse(422, error.message);
+    }
+    throw error;
+  }
+  if (!isRecord(patched)) throw badRequest('the patched object is not a JSON object');
+  const object = checkKind(call, patched as K8sObject);
+  const meta = object.metadata ?? {};
+  if (meta.name !== undefined && meta.name !== name) {
+    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+  }
+  // Without an explicit resourceVersion in the patch, the patch applies to what it read.
+  const patchMeta = isRecord(patch) && isRecord(patch.metadata) ? patch.metadata : undefined;
+  const conditional = type === JSON_PATCH ? Array.isArray(patch) && patch.some((op) => isRecord(op) && op.path === '/metadata/resourceVersion') : patchMeta?.resourceVersion !== undefined;
+  object.metadata = { ...meta, resourceVersion: conditional ? meta.resourceVersion : existing.metadata?.resourceVersion };
+  commitUpdate(call, existing, object, dryRun, mode);
+}

@@ -1,0 +1,432 @@
+/**
+ * create, update, delete and deletecollection, following the generic registry
+ * (k8s.io/apiserver/pkg/registry/generic/registry/store.go) and the handlers in front of
+ * it: namespace checks, generateName, system metadata, status handling for types with a
+ * status subresource, validation, admission, dry runs, optimistic concurrency,
+ * preconditions, and what each type answers to a delete.
+ *
+ * Known debt:
+ * - no managedFields (server-side apply bookkeeping) are kept.
+ * - deletes are immediate: no graceful pod termination, no finalizers; propagationPolicy is
+ *   accepted, and dependents are left to the runtime's controllers.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { K8sObject } from '../../../wire';
+import { AdmissionDeniedError } from '../../admission';
+import { nowSeconds, StoreConflictError, StoreExistsError, StoreNotFoundError } from '../../store';
+import { BODY_TYPES_BUILTIN, BODY_TYPES_CUSTOM, contentTypeOf, decodeObject, negotiate, readBody, writeObject } from '../negotiation';
+import { groupVersion, hasStatusSubresource, tracksGeneration } from '../resources';
+import {
+  alreadyExists,
+  ApiError,
+  badRequest,
+  conflict,
+  forbidden,
+  internalError,
+  invalid,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  successStatus,
+} from '../status';
+import { validateKind } from '../validation/kinds';
+import { metadataErrors, metadataUpdateErrors } from '../validation/metadata';
+import {
+  type Call,
+  type FieldValidation,
+  fieldValidation,
+  groupKind,
+  groupResource,
+  isDryRun,
+  requireName,
+  requireNamespace,
+  served,
+  storeNamespace,
+} from './context';
+import { selected } from './read';
+
+/** Namespaces a real cluster refuses to delete. */
+const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
+const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** `SimpleNameGenerator`: the prefix plus five random characters. */
+function generateName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i += 1) suffix += GENERATE_NAME_ALPHABET[Math.floor(Math.random() * GENERATE_NAME_ALPHABET.length)];
+  return `${prefix.slice(0, 253 - 5)}${suffix}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Decodes a body and checks its apiVersion and kind against the endpoint. */
+export async function decodeBody(call: Call): Promise<K8sObject> {
+  const body = await readBody(call.req);
+  const object = decodeObject(body, contentTypeOf(call.req), call.type.custom ? BODY_TYPES_CUSTOM : BODY_TYPES_BUILTIN, call.type.kind);
+  return checkKind(call, object);
+}
+
+export function checkKind(call: Call, object: K8sObject): K8sObject {
+  const expected = groupVersion(call.type.group, call.info.version);
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  if (call.type.custom && (!kind || !apiVersion)) {
+    const missing = !kind ? 'Kind' : 'apiVersion';
+    throw badRequest(`Object '${missing}' is missing in '${JSON.stringify(object)}'`);
+  }
+  if (apiVersion && apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${expected})`);
+  }
+  if (kind && kind !== call.type.kind) {
+    const version = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
+    throw badRequest(`${kind} in version ${JSON.stringify(version)} cannot be handled as a ${call.type.kind}: the kind in the data does not match the endpoint`);
+  }
+  if (!isRecord(object.metadata) && object.metadata !== undefined) throw badRequest('metadata must be an object');
+  return { ...object, apiVersion: expected, kind: call.type.kind };
+}
+
+/** What a real server drops from the object for the write (unknown fields: pruned, warned or refused). */
+function applyFieldValidation(call: Call, mode: FieldValidation, unknownFields: string[]): Record<string, string> {
+  if (unknownFields.length === 0 || mode === 'Ignore') return {};
+  const messages = unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`);
+  if (mode === 'Strict') {
+    throw badRequest(`${call.type.kind} in version ${JSON.stringify(call.info.version)} cannot be handled as a ${call.type.kind}: strict decoding error: ${messages.join(', ')}`);
+  }
+  return { Warning: messages.map((m) => `299 - ${JSON.stringify(m)}`).join(', ') };
+}
+
+function admissionError(error: AdmissionDeniedError): ApiError {
+  const reasons: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 422: 'Invalid' };
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: `admission webhook ${JSON.stringify(error.plugin)} denied the request: ${error.message}`,
+    reason: reasons[error.code] ?? '',
+    code: error.code,
+  });
+}
+
+interface Prepared {
+  object: K8sObject;
+  headers: Record<string, string>;
+}
+
+/**
+ * Validation, pruning and admission shared by create and update (PUT and PATCH).
+ * `old` is the stored object on update.
+ */
+export function prepareWrite(call: Call, object: K8sObject, old: K8sObject | undefined, mode: FieldValidation, dryRun: boolean): Prepared {
+  const kind = validateKind(call.type, object, old);
+  const headers = applyFieldValidation(call, mode, kind.unknownFields);
+  let candidate = kind.object;
+  if (!call.type.custom) {
+    // Built-in decoding drops unknown top-level fields too.
+    for (const field of kind.unknownFields) if (!field.includes('.')) delete candidate[field];
+  }
+  candidate = call.ctx.defaulter(call.type.storeName, structuredClone(candidate), old ? structuredClone(old) : undefined);
+  const errors = [...metadataErrors(call.type, candidate), ...kind.errors, ...(old ? metadataUpdateErrors(candidate, old) : [])];
+  if (errors.length > 0) throw invalid(groupKind(call.type), candidate.metadata?.name ?? '', errors);
+  try {
+    candidate = call.ctx.admission.admit({
+      operation: old ? 'UPDATE' : 'CREATE',
+      resource: call.type.storeName,
+      version: call.info.version,
+      namespace: candidate.metadata?.namespace,
+      object: candidate,
+      oldObject: old,
+      dryRun,
+    });
+  } catch (error) {
+    if (error instanceof AdmissionDeniedError) throw admissionError(error);
+    throw error;
+  }
+  return { object: candidate, headers };
+}
+
+/** What PrepareForCreate does to status, per type. */
+function initialStatus(call: Call, object: K8sObject): void {
+  if (!hasStatusSubresource(call.type)) return;
+  switch (call.type.storeName) {
+    case 'pods':
+      object.status = { phase: 'Pending', qosClass: 'BestEffort' };
+      break;
+    case 'namespaces':
+      object.status = { phase: 'Active' };
+      break;
+    case 'services':
+      object.status = { loadBalancer: {} };
+      break;
+    case 'deployments.apps':
+      object.status = {};
+      break;
+    default:
+      delete object.status;
+  }
+}
+
+export async function handleCreate(call: Call): Promise<void> {
+  const format = negotiate(call.req.headers.accept, false);
+  if (call.info.name) throw badRequest('the server does not allow this method on the requested resource');
+  const dryRun = isDryRun(call, 'CreateOptions');
+  const mode = fieldValidation(call, 'CreateOptions');
+  const object = await decodeBody(call);
+  await createObject(call, object, dryRun, mode, format);
+}
+
+/** The create path proper, also used by PUT on types that create on update. */
+export async function createObject(call: Call, input: K8sObject, dryRun: boolean, mode: FieldValidation, format: { type: 'json' | 'yaml' }): Promise<void> {
+  const object = structuredClone(input);
+  const meta = { ...(object.metadata ?? {}) };
+  if (call.type.namespaced) {
+    if (meta.namespace && meta.namespace !== call.info.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.namespace = call.info.namespace;
+    const namespace = requireNamespace(call);
+    if (namespace?.metadata?.deletionTimestamp) {
+      throw forbidden(groupResource(call.type), meta.name ?? '', `unable to create new content in namespace ${call.info.namespace} because it is being terminated`);
+    }
+  } else {
+    delete meta.namespace;
+  }
+  if (meta.resourceVersion) throw internalError('resourceVersion should not be set on objects to be created');
+  if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) meta.name = generateName(meta.generateName);
+  for (const system of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink', 'managedFields']) delete meta[system];
+  object.metadata = meta;
+  initialStatus(call, object);
+  const prepared = prepareWrite(call, object, undefined, mode, dryRun);
+  const name = prepared.object.metadata?.name ?? '';
+  if (dryRun) {
+    if (call.ctx.store.get(call.type.storeName, prepared.object.metadata?.namespace, name)) throw alreadyExists(groupResource(call.type), name);
+    const result = structuredClone(prepared.object);
+    result.metadata = { ...result.metadata, uid: randomUUID(), creationTimestamp: nowSeconds() };
+    if (tracksGeneration(call.type)) result.metadata.generation = 1;
+    writeObject(call.res, 201, served(call, result), format, prepared.headers);
+    return;
+  }
+  try {
+    const stored = call.ctx.store.create(call.type.storeName, prepared.object);
+    writeObject(call.res, 201, served(call, stored), format, prepared.headers);
+  } catch (error) {
+    if (error instanceof StoreExistsError) throw alreadyExists(groupResource(call.type), name);
+    throw error;
+  }
+}
+
+/**
+ * Stores `candidate` as the new state of `existing` (PUT and PATCH), or, for a status
+ * subresource, only its status. Answers 200 with the stored object.
+ */
+export function commitUpdate(call: Call, existing: K8sObject, input: K8sObject, dryRun: boolean, mode: FieldValidation, headers: Record<string, string> = {}): void {
+  const format = negotiate(call.req.headers.accept, false);
+  const name = existing.metadata?.name ?? '';
+  const gr = groupResource(call.type);
+  const candidate = structuredClone(input);
+  const wanted = candidate.metadata?.resourceVersion;
+  if (!wanted && !call.type.unconditionalUpdate) {
+    throw invalid({ group: call.type.group, kind: call.type.plural }, name, [
+      { type: 'FieldValueInvalid', field: 'metadata.resourceVersion', valueText: '0x0', detail: 'must be specified for an update' },
+    ]);
+  }
+  if (wanted && wanted !== existing.metadata?.resourceVersion) throw conflict(gr, name, OPTIMISTIC_LOCK_MESSAGE);
+  let next: K8sObject;
+  if (call.info.subresource === 'status') {
+    next = { ...structuredClone(existing), status: candidate.status };
+    if (candidate.status === undefined) delete next.status;
+  } else {
+    next = candidate;
+    if (hasStatusSubresource(call.type)) {
+      if (existing.status === undefined) delete next.status;
+      else next.status = structuredClone(existing.status);
+    }
+  }
+  next.metadata = {
+    ...next.metadata,
+    name,
+    namespace: existing.metadata?.namespace,
+    uid: existing.metadata?.uid,
+    creationTimestamp: existing.metadata?.creationTimestamp,
+    resourceVersion: existing.metadata?.resourceVersion,
+  };
+  if (existing.metadata?.deletionTimestamp) next.metadata.deletionTimestamp = existing.metadata.deletionTimestamp;
+  else delete next.metadata.deletionTimestamp;
+  if (existing.metadata?.generation !== undefined) next.metadata.generation = existing.metadata.generation;
+  if (!next.metadata.namespace) delete next.metadata.namespace;
+  const prepared = prepareWrite(call, next, existing, mode, dryRun);
+  const allHeaders = { ...headers, ...prepared.headers };
+  // A write that changes nothing is not a write: the resourceVersion stays (as etcd's GuaranteedUpdate).
+  if (isDeepStrictEqual(prepared.object, existing)) {
+    writeObject(call.res, 200, served(call, existing), format, allHeaders);
+    return;
+  }
+  if (dryRun) {
+    const preview = structuredClone(prepared.object);
+    writeObject(call.res, 200, served(call, preview), format, allHeaders);
+    return;
+  }
+  try {
+    const stored = call.ctx.store.update(call.type.storeName, prepared.object);
+    writeObject(call.res, 200, served(call, stored), format, allHeaders);
+  } catch (error) {
+    if (error instanceof StoreConflictError) throw conflict(gr, name, OPTIMISTIC_LOCK_MESSAGE);
+    if (error instanceof StoreNotFoundError) throw notFound(gr, name);
+    throw error;
+  }
+}
+
+export async function handleUpdate(call: Call): Promise<void> {
+  const name = requireName(call);
+  const dryRun = isDryRun(call, 'UpdateOptions');
+  const mode = fieldValidation(call, 'UpdateOptions');
+  const object = await decodeBody(call);
+  const meta = object.metadata ?? {};
+  if (meta.name !== undefined && meta.name !== name) {
+    throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+  }
+  if (call.type.namespaced && meta.namespace && meta.namespace !== call.info.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  object.metadata = { ...meta, name };
+  const existing = call.ctx.store.get(call.type.storeName, storeNamespace(call), name);
+  if (!existing) {
+    if (call.type.createsOnUpdate && !call.info.subresource) {
+      const { resourceVersion: _rv, ...rest } = object.metadata;
+      await createObject(call, { ...object, metadata: rest }, dryRun, mode, negotiate(call.req.headers.accept, false));
+      return;
+    }
+    throw notFound(groupResource(call.type), name);
+  }
+  commitUpdate(call, existing, object, dryRun, mode);
+}
+
+interface DeleteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+  dryRun?: unknown;
+}
+
+async function deleteOptions(call: Call): Promise<DeleteOptions> {
+  const body = await readBody(call.req);
+  const options: DeleteOptions = {};
+  if (body.length > 0) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (isRecord(parsed)) {
+      if (isRecord(parsed.preconditions)) {
+        options.preconditions = {
+          uid: typeof parsed.preconditions.uid === 'string' ? parsed.preconditions.uid : undefined,
+          resourceVersion: typeof parsed.preconditions.resourceVersion === 'string' ? parsed.preconditions.resourceVersion : undefined,
+        };
+      }
+      if (typeof parsed.propagationPolicy === 'string') options.propagationPolicy = parsed.propagationPolicy;
+      options.dryRun = parsed.dryRun;
+    }
+  }
+  const policy = call.url.searchParams.get('propagationPolicy');
+  if (policy) options.propagationPolicy = policy;
+  if (options.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
+    throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [
+      { type: 'FieldValueNotSupported', field: 'propagationPolicy', value: options.propagationPolicy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' },
+    ]);
+  }
+  return options;
+}
+
+/** Deletes everything in a namespace, then the namespace: the namespace controller's job. */
+function purgeNamespace(call: Call, namespace: string): void {
+  setImmediate(() => {
+    const store = call.ctx.store;
+    for (const resource of ['virtualservices.networking.istio.io', 'destinationrules.networking.istio.io', 'deployments.apps', 'pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']) {
+      for (const object of store.list(resource, namespace)) {
+        try {
+          store.delete(resource, namespace, object.metadata?.name ?? '');
+        } catch (error) {
+          if (!(error instanceof StoreNotFoundError)) throw error;
+        }
+      }
+    }
+    try {
+      store.delete('namespaces', undefined, namespace);
+    } catch (error) {
+      if (!(error instanceof StoreNotFoundError)) throw error;
+    }
+  });
+}
+
+export async function handleDelete(call: Call): Promise<void> {
+  const format = negotiate(call.req.headers.accept, false);
+  const name = requireName(call);
+  const options = await deleteOptions(call);
+  const dryRun = isDryRun(call, 'DeleteOptions', options.dryRun);
+  const gr = groupResource(call.type);
+  const existing = call.ctx.store.get(call.type.storeName, storeNamespace(call), name);
+  if (!existing) throw notFound(gr, name);
+  const pre = options.preconditions;
+  if (pre?.uid && pre.uid !== existing.metadata?.uid) {
+    throw conflict(gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata?.uid ?? ''}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata?.resourceVersion) {
+    throw conflict(gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata?.resourceVersion ?? ''}`);
+  }
+  if (call.type.storeName === 'namespaces') {
+    if (PROTECTED_NAMESPACES.has(name)) throw forbidden(gr, name, 'this namespace may not be deleted');
+    if (existing.metadata?.deletionTimestamp) {
+      throw conflict(gr, name, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
+    }
+    const terminating: K8sObject = {
+      ...existing,
+      metadata: { ...existing.metadata, deletionTimestamp: nowSeconds() },
+      status: { ...(isRecord(existing.status) ? existing.status : {}), phase: 'Terminating' },
+    };
+    if (dryRun) {
+      writeObject(call.res, 200, served(call, terminating), format);
+      return;
+    }
+    const stored = call.ctx.store.update('namespaces', terminating);
+    purgeNamespace(call, name);
+    writeObject(call.res, 200, served(call, stored), format);
+    return;
+  }
+  if (!dryRun) call.ctx.store.delete(call.type.storeName, storeNamespace(call), name);
+  if (call.type.returnsDeletedObject) {
+    writeObject(call.res, 200, served(call, existing), format);
+    return;
+  }
+  writeObject(call.res, 200, successStatus({ name, group: call.type.group, kind: call.type.plural, uid: existing.metadata?.uid }), format);
+}
+
+export async function handleDeleteCollection(call: Call): Promise<void> {
+  const format = negotiate(call.req.headers.accept, false);
+  const options = await deleteOptions(call);
+  const dryRun = isDryRun(call, 'DeleteOptions', options.dryRun);
+  const victims = selected(call);
+  if (!dryRun) {
+    for (const object of victims) {
+      try {
+        call.ctx.store.delete(call.type.storeName, object.metadata?.namespace, object.metadata?.name ?? '');
+      } catch (error) {
+        if (!(error instanceof StoreNotFoundError)) throw error;
+      }
+    }
+  }
+  const items = victims.map((o) => served(call, o));
+  writeObject(
+    call.res,
+    200,
+    {
+      apiVersion: groupVersion(call.type.group, call.info.version),
+      kind: call.type.listKind,
+      metadata: { resourceVersion: call.ctx.store.resourceVersion },
+      items: call.type.custom ? items : items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest),
+    },
+    format,
+  );
+}
