@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PodSchema, parseAs } from '@/lib/sandbox/runtime/shapes';
 import { injectSidecar, injectionDecision, STATUS_ANNOTATION, type InjectionInput } from '@/lib/sandbox/runtime/istio/injection';
 
 const base: InjectionInput = {
@@ -54,10 +55,10 @@ describe('what injection adds', () => {
 
   it('adds istio-init, istio-proxy of the version, the status annotation and default container', () => {
     const out = injectSidecar(pod, '1.28.0', 'default');
-    const spec = out.spec as { containers: { name: string; image?: string }[]; initContainers: { name: string }[] };
-    expect(spec.containers.map((c) => c.name)).toEqual(['web', 'istio-proxy']);
-    expect(spec.containers[1]?.image).toBe('docker.io/istio/proxyv2:1.28.0');
-    expect(spec.initContainers.map((c) => c.name)).toEqual(['istio-init']);
+    const spec = parseAs(PodSchema, out)?.spec;
+    expect(spec?.containers.map((c) => c.name)).toEqual(['web', 'istio-proxy']);
+    expect(spec?.containers[1]?.image).toBe('docker.io/istio/proxyv2:1.28.0');
+    expect(spec?.initContainers?.map((c) => c.name)).toEqual(['istio-init']);
     const status = JSON.parse(out.metadata?.annotations?.[STATUS_ANNOTATION] ?? '{}');
     expect(status).toMatchObject({ containers: ['istio-proxy'], initContainers: ['istio-init'], revision: 'default' });
     expect(out.metadata?.annotations?.['kubectl.kubernetes.io/default-container']).toBe('web');
@@ -72,15 +73,15 @@ describe('what injection adds', () => {
   it('puts the proxy first when the application is held until it starts, and does not inject twice', () => {
     const held = { ...pod, metadata: { ...pod.metadata, annotations: { 'proxy.istio.io/config': '{ "holdApplicationUntilProxyStarts": true }' } } };
     const out = injectSidecar(held, '1.28.0', 'default');
-    expect((out.spec as { containers: { name: string }[] }).containers.map((c) => c.name)).toEqual(['istio-proxy', 'web']);
+    expect(parseAs(PodSchema, out)?.spec.containers.map((c) => c.name)).toEqual(['istio-proxy', 'web']);
     expect(injectSidecar(out, '1.28.0', 'default')).toBe(out);
   });
 
   it('makes istio-proxy a native sidecar init container when asked', () => {
     const native = { ...pod, metadata: { ...pod.metadata, annotations: { 'sidecar.istio.io/nativeSidecar': 'true' } } };
     const out = injectSidecar(native, '1.28.0', 'default');
-    const spec = out.spec as { containers: { name: string }[]; initContainers: { name: string; restartPolicy?: string }[] };
-    expect(spec.containers.map((c) => c.name)).toEqual(['web']);
-    expect(spec.initContainers.map((c) => [c.name, c.restartPolicy])).toEqual([['istio-init', undefined], ['istio-proxy', 'Always']]);
+    const spec = parseAs(PodSchema, out)?.spec;
+    expect(spec?.containers.map((c) => c.name)).toEqual(['web']);
+    expect(spec?.initContainers?.map((c) => [c.name, c.restartPolicy])).toEqual([['istio-init', undefined], ['istio-proxy', 'Always']]);
   });
 });

@@ -39,7 +39,8 @@ describe('pod phase', () => {
   it('reports Ready only when every container is ready, keeping transition times across renders', () => {
     const first = renderPodStatus(view(container('a', running)), undefined);
     expect(first.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
-    const again = renderPodStatus(view(container('a', running)), { ...first, conditions: (first.conditions as { type: string }[]).map((c) => ({ ...c, lastTransitionTime: 'then' })) });
+    const earlier: unknown = JSON.parse(JSON.stringify(first).replace(/"lastTransitionTime":"[^"]*"/g, '"lastTransitionTime":"then"'));
+    const again = renderPodStatus(view(container('a', running)), earlier);
     expect(again.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', lastTransitionTime: 'then' }));
     const completed = renderPodStatus(view(container('a', done(0))), undefined);
     expect(completed.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'False', reason: 'PodCompleted' }));
