@@ -74,6 +74,8 @@ interface PodRun extends PodView {
   deadlineTimer?: NodeJS.Timeout;
   torn: boolean;
   released: boolean;
+  /** When the pod started, to the millisecond (startTime is only to the second). */
+  startedMs: number;
 }
 
 function containerId(): string {
@@ -186,6 +188,7 @@ export class Kubelet {
       containers,
       torn: false,
       released: false,
+      startedMs: pod.status?.startTime ? Date.parse(pod.status.startTime) : Date.now(),
     };
     this.runs.set(key, run);
 
@@ -416,7 +419,7 @@ export class Kubelet {
 
   private armDeadline(run: PodRun, seconds: number | undefined): void {
     if (seconds === undefined || run.failure) return;
-    const remaining = Date.parse(run.startTime) + seconds * 1000 - Date.now();
+    const remaining = run.startedMs + seconds * 1000 - Date.now();
     run.deadlineTimer = setTimeout(() => this.deadlineExceeded(run), Math.max(0, remaining));
     run.deadlineTimer.unref();
   }
