@@ -164,6 +164,15 @@ describe.skipIf(!hasCurl)('prober script with the machine’s sh and curl', () =
     expect(served.closeRequested).toBe(0);
   });
 
+  it('keeps lines whole when eight workers write at once', async () => {
+    reset();
+    const { code, lines } = await runScript(spec({ learn: [], rate: 500, count: 2000, workers: 8 }));
+    expect(code).toBe(0);
+    const parsed = lines.map(parseProbeLine);
+    expect(parsed.filter((r) => !r.ok)).toEqual([]);
+    expect(parsed.filter((r) => r.ok && r.record.kind === 'response')).toHaveLength(2000);
+  });
+
   it('reports curl failures as errors and still ends', async () => {
     const { code, lines } = await runScript(spec({ url: 'http://127.0.0.1:9/', learn: [], count: 3, timeoutSeconds: 2 }));
     expect(code).toBe(0);
