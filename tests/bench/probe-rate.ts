@@ -53,7 +53,7 @@ function run(base: string, c: Case): Promise<{ responses: number; seconds: numbe
     deadlineSeconds: 600,
     ...(c.workers === undefined ? {} : { workers: c.workers }),
   };
-  const env = { PATH: process.env.PATH ?? '', ...Object.fromEntries(probeEnv(spec).map((e) => [e.name, e.value])) };
+  const env = { NODE_ENV: 'production' as const, PATH: process.env.PATH ?? '', ...Object.fromEntries(probeEnv(spec).map((e) => [e.name, e.value])) };
   return new Promise((resolve, reject) => {
     // /usr/bin/time reports the CPU of the script and all its children.
     const child = spawn('/usr/bin/time', ['-f', 'cpu %U %S', process.env.SH ?? 'sh', '-c', PROBE_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -79,7 +79,7 @@ function reset() {
 
 /** Runs the script as the pod would, with only PATH and the probe's environment. */
 function runScript(spec: ProbeSpec, path = process.env.PATH ?? ''): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-  const env = { PATH: path, ...Object.fromEntries(probeEnv(spec).map((e) => [e.name, e.value])) };
+  const env = { NODE_ENV: 'test' as const, PATH: path, ...Object.fromEntries(probeEnv(spec).map((e) => [e.name, e.value])) };
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', PROBE_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
