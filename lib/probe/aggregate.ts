@@ -256,15 +256,17 @@ export function segmentBands(segment: SegmentState): Record<string, ShareBand> {
   return bands;
 }
 
+/** The draft's own copies: the same shapes with writable records. */
+type DraftTotals = DestinationTotals & { statusCodes: Record<string, number> };
+type DraftBin = TimeBin & { counts: Record<string, number> };
+
 /** Mutable working copy of the parts of a state a batch touches (copy on first touch). */
 class Draft {
   readonly bins: TimeBin[];
   readonly segments: SegmentState[];
   readonly destinations: DestinationTotals[];
   readonly markers: Marker[];
-  private readonly touchedBins = new Set<number>();
   private readonly touchedSegments = new Set<number>();
-  private readonly touchedDestinations = new Set<number>();
   private readonly latencies = new Map<number, number[]>();
   binMs: number;
   origin: number | null;
@@ -312,12 +314,16 @@ class Draft {
     return copy;
   }
 
-  destination(i: number): DestinationTotals {
+  private readonly draftTotals = new Map<number, DraftTotals>();
+  private readonly draftBins = new Map<number, DraftBin>();
+
+  destination(i: number): DraftTotals {
+    const own = this.draftTotals.get(i);
+    if (own) return own;
     const current = this.destinations[i] as DestinationTotals;
-    if (this.touchedDestinations.has(i)) return current;
-    const copy = { ...current, statusCodes: { ...current.statusCodes } };
+    const copy: DraftTotals = { ...current, statusCodes: { ...current.statusCodes } };
     this.destinations[i] = copy;
-    this.touchedDestinations.add(i);
+    this.draftTotals.set(i, copy);
     return copy;
   }
 
@@ -328,7 +334,7 @@ class Draft {
   }
 
   /** The bin for `time`, creating bins (and coarsening) as needed; closes bins left behind. */
-  bin(time: number, segment: number): TimeBin {
+  bin(time: number, segment: number): DraftBin {
     this.origin ??= time;
     let index = Math.max(0, Math.floor((time - this.origin) / this.binMs));
     while (index >= this.base.options.maxBins) {
@@ -337,17 +343,19 @@ class Draft {
     }
     while (this.bins.length <= index) {
       this.closeLastBin();
-      this.bins.push({ start: this.bins.length * this.binMs, counts: {}, errors: 0, unclassified: 0, segment, closing: null });
-      this.touchedBins.add(this.bins.length - 1);
+      const fresh: DraftBin = { start: this.bins.length * this.binMs, counts: {}, errors: 0, unclassified: 0, segment, closing: null };
+      this.draftBins.set(this.bins.length, fresh);
+      this.bins.push(fresh);
+    }
+    const own = this.draftBins.get(index);
+    if (own) {
+      if (segment > own.segment) own.segment = segment;
+      return own;
     }
     const current = this.bins[index] as TimeBin;
-    if (this.touchedBins.has(index)) {
-      if (segment > current.segment) current.segment = segment;
-      return current;
-    }
-    const copy = { ...current, counts: { ...current.counts }, segment: Math.max(segment, current.segment) };
+    const copy: DraftBin = { ...current, counts: { ...current.counts }, segment: Math.max(segment, current.segment) };
     this.bins[index] = copy;
-    this.touchedBins.add(index);
+    this.draftBins.set(index, copy);
     return copy;
   }
 
@@ -357,12 +365,13 @@ class Draft {
     if (!bin || bin.closing !== null) return;
     const segment = this.segment(bin.segment);
     segment.test = refreshSplitTest(segment.test);
-    this.bins[last] = { ...bin, counts: { ...bin.counts }, closing: segmentBands(segment) };
-    this.touchedBins.add(last);
+    const closed: DraftBin = { ...bin, counts: { ...bin.counts }, closing: segmentBands(segment) };
+    this.bins[last] = closed;
+    this.draftBins.set(last, closed);
   }
 
   private coarsen(): void {
-    const merged: TimeBin[] = [];
+    const merged: DraftBin[] = [];
     for (let i = 0; i < this.bins.length; i += 2) {
       const a = this.bins[i] as TimeBin;
       const b = this.bins[i + 1];
@@ -382,8 +391,8 @@ class Draft {
       });
     }
     this.bins.splice(0, this.bins.length, ...merged);
-    this.touchedBins.clear();
-    for (let i = 0; i < this.bins.length; i += 1) this.touchedBins.add(i);
+    this.draftBins.clear();
+    merged.forEach((bin, i) => this.draftBins.set(i, bin));
     this.binMs *= 2;
   }
 
@@ -428,7 +437,7 @@ function addResponse(draft: Draft, record: ProbeResponseRecord): void {
     const d = draft.destination(totalsIndex);
     d.responses += 1;
     const code = String(record.status).padStart(3, '0');
-    (d.statusCodes as Record<string, number>)[code] = (d.statusCodes[code] ?? 0) + 1;
+    d.statusCodes[code] = (d.statusCodes[code] ?? 0) + 1;
     draft.addLatency(totalsIndex, record.latencyMs);
     if (verdictClass.kind === 'error') d.errors += 1;
   }
@@ -444,8 +453,7 @@ function addResponse(draft: Draft, record: ProbeResponseRecord): void {
     bin.unclassified += 1;
     return;
   }
-  const counts = bin.counts as Record<string, number>;
-  counts[verdictClass.name] = (counts[verdictClass.name] ?? 0) + 1;
+  bin.counts[verdictClass.name] = (bin.counts[verdictClass.name] ?? 0) + 1;
   if (!place.counted) {
     segment.settling += 1;
     draft.totals.settling += 1;

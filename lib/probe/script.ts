@@ -36,7 +36,8 @@ substr($0, 1, ml) == mark {
   tag = $0; for (k = 0; k < 6; k++) sub(/^[^ ]* /, "", tag)
   line = head " t=" t " i=" i " code=" $2 " ms=" sprintf("%.3f", $3 * 1000) " exit=" $4 " conn=" $6 " len=" $5 " digest=" sprintf("%08x", h)
   if (tag != "") line = line " tag=" enc(substr(tag, 1, 256))
-  print line; fflush()
+  # One string, one write: mawk -W interactive writes unbuffered, and workers share the pipe.
+  printf "%s", line "\n"; fflush()
   i++; h = 7; seen = 0; more = 0
   next
 }

@@ -1,6 +1,7 @@
 /**
  * Target shares of a route's destinations: the split the verdict checks against.
  */
+import { effectiveShares } from '../split/weights';
 
 /** A route destination as the lead passes it to a probe: `name` is the display and tag key. */
 export interface ProbeDestination {
@@ -13,17 +14,15 @@ export interface ProbeDestination {
 }
 
 /**
- * Target share of each destination: weight over the sum of weights. A lone destination gets
- * 1 whatever its weight (Istio: "If there is only one destination in a rule, it will receive
- * all traffic"); weight-0 destinations get 0 when there are several. Several destinations
- * that all weigh 0 define no split; we then expect equal shares (our choice: the route is
- * invalid or empty either way, and equal shares keep the statistics defined).
+ * Target share of each destination: Istio's effective shares (written once, in
+ * lib/split's `effectiveShares`: a lone destination gets everything, weight-0 ones
+ * nothing, the rest weight over the sum). Several destinations that all weigh 0 define
+ * no split (Istio refuses such a route); the verdict then expects equal shares, our
+ * choice to keep the statistics defined.
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRouteDestination
  */
 export function targetShares(weights: readonly number[]): number[] {
-  if (weights.length === 1) return [1];
-  const clean = weights.map((w) => (Number.isFinite(w) && w > 0 ? w : 0));
-  const total = clean.reduce((sum, w) => sum + w, 0);
-  if (total === 0) return clean.map(() => 1 / clean.length);
-  return clean.map((w) => w / total);
+  const shares = effectiveShares(weights.map((weight) => ({ weight })));
+  if (weights.length > 0 && shares.every((s) => s === 0)) return weights.map(() => 1 / weights.length);
+  return shares;
 }

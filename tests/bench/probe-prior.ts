@@ -8,7 +8,7 @@
  *
  *   npx tsx tests/bench/probe-prior.ts            (RUNS=1000 by default)
  */
-import { mixturePrior, type PriorSettings } from '@/lib/probe/confidence';
+import { DEFAULT_PRIOR_SETTINGS, mixturePrior, type PriorSettings } from '@/lib/probe/confidence';
 import { mulberry32, quantile, simulateRun } from '../unit/probe/simulate';
 
 const RUNS = Number(process.env.RUNS ?? 1000);
@@ -19,7 +19,7 @@ const candidates: Record<string, PriorSettings> = {
   'diffuse only (c=300)': { diffuseWeight: 1, diffuseStrength: 3, concentratedStrength: 30 },
   'concentrated only (c=3000)': { diffuseWeight: 0, diffuseStrength: 1, concentratedStrength: 30 },
   'mix 0.25 c=100 + 0.75 c=3000': { diffuseWeight: 0.25, diffuseStrength: 1, concentratedStrength: 30 },
-  'mix 0.1 c=30 + 0.9 c=3000': { diffuseWeight: 0.1, diffuseStrength: 0.3, concentratedStrength: 30 },
+  'default: mix 0.1 c=30 + 0.9 c=3000': DEFAULT_PRIOR_SETTINGS,
   'mix 0.1 c=30 + 0.9 c=10000': { diffuseWeight: 0.1, diffuseStrength: 0.3, concentratedStrength: 100 },
   'mix 0.2 c=30 + 0.8 c=3000': { diffuseWeight: 0.2, diffuseStrength: 0.3, concentratedStrength: 30 },
 };
@@ -50,7 +50,7 @@ for (const [name, settings] of Object.entries(candidates)) {
   const three = runs(4, [0.33, 0.33, 0.34], [0.33, 0.33, 0.34], 20_000, settings, 'consistent').map((r) => r.firstConsistent);
   const median = quantile(toConsistent, 0.5);
   console.log(
-    `${name.padEnd(30)} 10/90: ever-inconsistent ${(everInconsistent * 100).toFixed(1)} %, consistent median ${median} (${(median / N_STAR).toFixed(2)}× n*) p90 ${quantile(toConsistent, 0.9)}` +
+    `${name.padEnd(36)} 10/90: ever-inconsistent ${(everInconsistent * 100).toFixed(1)} %, consistent median ${median} (${(median / N_STAR).toFixed(2)}× n*) p90 ${quantile(toConsistent, 0.9)}` +
       ` | true 20/80 inconsistent median ${quantile(off10, 0.5)} p95 ${quantile(off10, 0.95)}` +
       ` | true 16/84 ever-consistent ${((off6.filter((r) => r.firstConsistent !== null).length / RUNS) * 100).toFixed(1)} %` +
       ` | 33/33/34 consistent median ${quantile(three, 0.5)}`,

@@ -79,8 +79,7 @@ function reset() {
 
 /** Runs the script as the pod would, with only PATH and the probe's environment. */
 function runScript(spec: ProbeSpec, path = process.env.PATH ?? ''): Promise<{ code: number | null; lines: string[]; stderr: string }> {
-  // Only PATH and the probe's variables, as in the pod (Next's typings want NODE_ENV named; undefined is not passed on).
-  const env: NodeJS.ProcessEnv = { NODE_ENV: process.env.NODE_ENV, PATH: path, ...Object.fromEntries(probeEnv(spec).map((e) => [e.name, e.value])) };
+  const env = { NODE_ENV: 'test' as const, PATH: path, ...Object.fromEntries(probeEnv(spec).map((e) => [e.name, e.value])) };
   return new Promise((resolve, reject) => {
     const child = spawn('sh', ['-c', PROBE_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -163,6 +162,15 @@ describe.skipIf(!hasCurl)('prober script with the machine’s sh and curl', () =
     const responses = lines.map(parseProbeLine).flatMap((r) => (r.ok && r.record.kind === 'response' ? [r.record] : []));
     expect(responses.filter((r) => r.connects === 0).length).toBeGreaterThan(0);
     expect(served.closeRequested).toBe(0);
+  });
+
+  it('keeps lines whole when eight workers write at once', async () => {
+    reset();
+    const { code, lines } = await runScript(spec({ learn: [], rate: 500, count: 2000, workers: 8 }));
+    expect(code).toBe(0);
+    const parsed = lines.map(parseProbeLine);
+    expect(parsed.filter((r) => !r.ok)).toEqual([]);
+    expect(parsed.filter((r) => r.ok && r.record.kind === 'response')).toHaveLength(2000);
   });
 
   it('reports curl failures as errors and still ends', async () => {
