@@ -61,7 +61,7 @@ wrate=$(awk -v w="$W" 'BEGIN { r = ENVIRON["SSP_RATE"] * 3600 / w; printf "%d", 
 batch=$(awk -v w="$W" 'BEGIN { b = int(ENVIRON["SSP_RATE"] * 2 / w); printf "%d", (b < 1 ? 1 : (b > 1000 ? 1000 : b)) }')
 t0=$(now)
 stop=; [ -n "$SSP_SECONDS" ] && stop=$((t0 + SSP_SECONDS))
-proxy=$(curl -q -s -o /dev/null -w '%{response_code}' --noproxy '*' -m 2 http://127.0.0.1:15021/healthz/ready)
+proxy=$(curl -q -s -o /dev/null -w '%{response_code}' -m 2 http://127.0.0.1:15021/healthz/ready)
 echo "ssp/1 start t=$t0 id=$SSP_ID count=$SSP_COUNT rate=$SSP_RATE workers=$W sidecar=$SSP_SIDECAR proxy=$proxy learn=$SSP_LEARN_COUNT"
 l=0
 while [ "$l" -lt "$SSP_LEARN_COUNT" ]; do
@@ -84,7 +84,7 @@ while [ "$w" -lt "$W" ]; do worker "$w" "$@" & w=$((w + 1)); done
 wait
 echo "ssp/1 end t=$(now) reason=done"
 # Stop the Istio sidecar so that the pod completes; nothing listens there without one.
-[ "$SSP_SIDECAR" = 1 ] && curl -q -s -o /dev/null --noproxy '*' -m 2 -X POST http://127.0.0.1:15020/quitquitquit
+[ "$SSP_SIDECAR" = 1 ] && curl -q -s -o /dev/null -m 2 -X POST http://127.0.0.1:15020/quitquitquit
 exit 0
 `;
 
