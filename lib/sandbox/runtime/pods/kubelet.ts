@@ -161,8 +161,8 @@ export class Kubelet {
     const restarted = pod.status?.startTime !== undefined;
     const ip = restarted && pod.status?.podIP ? pod.status.podIP : this.ips.allocate();
     const uid = pod.metadata.uid ?? '';
+    // Made when a command first runs: answer-only pods never need one.
     const cwd = join(this.options.dir, 'pods', `${namespace}_${pod.metadata.name}_${uid.slice(0, 8)}`);
-    mkdirSync(cwd, { recursive: true });
     const initStatuses = pod.status?.['initContainerStatuses'];
     const previous = new Map(
       [...(pod.status?.containerStatuses ?? []), ...(Array.isArray(initStatuses) ? initStatuses : [])]
@@ -193,10 +193,9 @@ export class Kubelet {
     this.runs.set(key, run);
 
     if (restarted) this.restore(run, previous);
-    this.writeStatus(run, pod.spec.nodeName === undefined);
     for (const container of run.containers) if (!container.finished) this.start(run, container);
     this.armDeadline(run, pod.spec.activeDeadlineSeconds);
-    this.writeStatus(run, false);
+    this.writeStatus(run, pod.spec.nodeName === undefined);
   }
 
   /** After a sandbox restart: finished containers stay finished; a running command under Never fails the pod. */
@@ -335,6 +334,7 @@ export class Kubelet {
     const pod = this.options.ctx.informers.pods.get(run.namespace, run.name);
     const line = pod && commandLineFor({ ...pod, status: { ...pod.status, podIP: run.ip } }, container.spec, this.options.baseEnv(pod));
     if (!line) return;
+    mkdirSync(run.cwd, { recursive: true });
     this.runningCommands += 1;
     const startedAt = nowIso();
     this.running(container);
