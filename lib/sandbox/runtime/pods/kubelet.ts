@@ -308,7 +308,8 @@ export class Kubelet {
         container.servers.push(server);
         const listening = await server.start(run.ip, port);
         if (run.torn) return;
-        this.addresses.set(`${run.ip}:${port}`, listening);
+        // A port two containers of one pod both declare stays the first one's, as on a node.
+        if (!this.addresses.has(`${run.ip}:${port}`)) this.addresses.set(`${run.ip}:${port}`, listening);
         if (listening.fallbackReason) {
           this.options.logs.append(
             run.namespace,
