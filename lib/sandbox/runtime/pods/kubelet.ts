@@ -196,6 +196,8 @@ export class Kubelet {
     for (const container of run.containers) if (!container.finished) this.start(run, container);
     this.armDeadline(run, pod.spec.activeDeadlineSeconds);
     this.writeStatus(run, pod.spec.nodeName === undefined);
+    // A pod the restart left with nothing to run holds no IP.
+    if (run.containers.every((c) => c.finished)) void this.release(run);
   }
 
   /** After a sandbox restart: finished containers stay finished; a running command under Never fails the pod. */
@@ -205,17 +207,19 @@ export class Kubelet {
       if (!before) continue;
       container.restartCount = typeof before.restartCount === 'number' ? before.restartCount : 0;
       const t = isRecord(before.state) && isRecord(before.state.terminated) ? before.state.terminated : undefined;
-      if (t && container.kind !== 'answer' && container.kind !== 'idle') {
-        const state: ContainerState = {
-          terminated: {
-            exitCode: typeof t.exitCode === 'number' ? t.exitCode : 0,
-            reason: typeof t.reason === 'string' ? t.reason : 'Completed',
-            finishedAt: typeof t.finishedAt === 'string' ? t.finishedAt : nowIso(),
-          },
-        };
-        if (container.kind === 'command' && run.restartPolicy !== 'Never') continue; // it would have been restarted
-        Object.assign(container, { state, finished: true, started: true, ready: false });
-      }
+      // Servers come back whatever they were; only finished runs of commands and proxies stay finished.
+      if (!t || container.kind === 'answer' || container.kind === 'idle') continue;
+      const exitCode = typeof t.exitCode === 'number' ? t.exitCode : 0;
+      const policy = container.sidecar ? 'Always' : run.restartPolicy;
+      if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) continue; // it would have been restarted
+      const state: ContainerState = {
+        terminated: {
+          exitCode,
+          reason: typeof t.reason === 'string' ? t.reason : 'Completed',
+          finishedAt: typeof t.finishedAt === 'string' ? t.finishedAt : nowIso(),
+        },
+      };
+      Object.assign(container, { state, finished: true, started: true, ready: false });
     }
     const lost = run.containers.filter((c) => c.kind === 'command' && !c.finished);
     if (lost.length > 0 && run.restartPolicy === 'Never') {
