@@ -27,6 +27,7 @@ import { AnswerServer, type Listening } from './answer-server';
 import { answerFor } from './answers';
 import { commandLineFor, runCommand, type RunningCommand } from './command';
 import { PodIpAllocator } from './pod-ips';
+import { POD_UID_VARIABLE, ProcessRecords } from './process-records';
 import { renderPodStatus, type ContainerState, type ContainerView, type PodView } from './pod-status';
 
 /** The name of the container Istio injects, which the mesh proxy stands in for. */
@@ -95,10 +96,14 @@ export class Kubelet {
   private runningCommands = 0;
   private readonly queue: WorkQueue;
   private readonly unsubscribe: () => void;
+  private readonly records: ProcessRecords;
   private stopped = false;
 
   constructor(private readonly options: KubeletOptions) {
     const { informers } = options.ctx;
+    this.records = new ProcessRecords(options.dir);
+    const leftovers = this.records.killLeftovers();
+    if (leftovers > 0) console.warn(`[sandbox kubelet] killed ${leftovers} process group(s) a previous run left behind`);
     this.queue = new WorkQueue('kubelet', (key) => this.sync(key));
     // Pods that were running before a restart keep their IPs: reserve them all before any new pod gets one.
     for (const pod of informers.pods.list()) {
@@ -337,24 +342,32 @@ export class Kubelet {
 
   private startCommand(run: PodRun, container: ContainerRun): void {
     const pod = this.options.ctx.informers.pods.get(run.namespace, run.name);
-    const line = pod && commandLineFor({ ...pod, status: { ...pod.status, podIP: run.ip } }, container.spec, this.options.baseEnv(pod));
+    const line = pod && commandLineFor({ ...pod, status: { ...pod.status, podIP: run.ip } }, container.spec, {
+      ...this.options.baseEnv(pod),
+      [POD_UID_VARIABLE]: run.uid,
+    });
     if (!line) return;
     mkdirSync(run.cwd, { recursive: true });
     this.runningCommands += 1;
     const startedAt = nowIso();
     this.running(container);
-    container.process = runCommand(line, run.cwd, {
+    const running = runCommand(line, run.cwd, {
       onOutput: (text) => {
         if (!run.torn) this.options.logs.append(run.namespace, run.name, container.name, text);
       },
       onExit: (result) => {
         this.runningCommands -= 1;
         container.process = undefined;
+        if (pgid !== undefined) this.records.remove(pgid);
         this.nextWaiting();
         if ('startError' in result) this.exited(run, container, { exitCode: 128, reason: 'StartError', message: result.startError, startedAt });
         else this.exited(run, container, { exitCode: result.exitCode, startedAt });
       },
     });
+    // The child leads its own process group (detached), so its pid is the group's id.
+    const pgid = running.child.pid;
+    if (pgid !== undefined) this.records.add(pgid, run.uid);
+    container.process = running;
   }
 
   private nextWaiting(): void {
