@@ -239,7 +239,8 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
           { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
         ],
       },
-      spec: withPodDefaults(template.spec),
+      // The store's defaulter fills API defaults; the service account is the admission plugin's.
+      spec: { serviceAccountName: 'default', ...template.spec },
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     };
     const admitted = ctx.admission.admit({ operation: 'CREATE', resource: RESOURCES.pods, version: 'v1', namespace, object: pod, dryRun: false });
@@ -252,18 +253,6 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
       deployments.stop();
       replicasets.stop();
     },
-  };
-}
-
-/** The defaults the API server fills into a pod spec that leaves them out. */
-export function withPodDefaults(spec: Record<string, unknown>): Record<string, unknown> {
-  return {
-    restartPolicy: 'Always',
-    terminationGracePeriodSeconds: 30,
-    dnsPolicy: 'ClusterFirst',
-    serviceAccountName: 'default',
-    schedulerName: 'default-scheduler',
-    ...spec,
   };
 }
 
