@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_RESTART } from '@/lib/sandbox/runtime/pods/kubelet';
+import { NODE_RESTART } from '@/lib/sandbox/runtime/pods/containers';
 import { POD_UID_VARIABLE, ProcessRecords } from '@/lib/sandbox/runtime/pods/process-records';
 import {
   SEED_TEST1,

@@ -26,10 +26,12 @@ const REVISION_HISTORY_LIMIT = 10;
 const POD_TEMPLATE_HASH = 'pod-template-hash';
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
+/** Succeeded or Failed: the pod will not run again. */
 export function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+/** The pod's Ready condition is True. */
 export function isPodReady(pod: Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
@@ -54,6 +56,7 @@ function ownedBy(
   );
 }
 
+/** Starts the Deployment and ReplicaSet controllers (see the top of this file). */
 export function startDeploymentController(ctx: ControllerContext): Controller {
   const { store, informers } = ctx;
   const deployments = new WorkQueue('deployment-controller', (key) => syncDeployment(key));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 /** The variable that marks a pod's processes as the sandbox's. */
 export const POD_UID_VARIABLE = 'SPLITSCOPE_POD_UID';
 
+/** The on-disk record of started process groups (see the top of this file). */
 export class ProcessRecords {
   private readonly dir: string;
 
