@@ -11,6 +11,7 @@ import { VALIDATION_WEBHOOK, denialMessage, virtualServiceErrors } from './istio
 import { istioRevisions } from './istio/version';
 import { isRecord } from './util';
 
+/** Registers the runtime's plugins on `admission`; `disable` makes them pass everything through. */
 export function registerAdmissionPlugins(
   admission: AdmissionChain,
   informers: Informers,

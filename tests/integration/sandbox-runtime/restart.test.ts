@@ -3,8 +3,13 @@
  * IPs and the split still holds; a pod that was running a command under restartPolicy
  * Never is Failed (its process did not survive the node's restart); no pod is duplicated.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_RESTART } from '@/lib/sandbox/runtime/pods/kubelet';
+import { NODE_RESTART } from '@/lib/sandbox/runtime/pods/containers';
+import { POD_UID_VARIABLE, ProcessRecords } from '@/lib/sandbox/runtime/pods/process-records';
 import {
   SEED_TEST1,
   SEED_TEST2,
@@ -66,3 +71,36 @@ describe('restart from a persisted store', () => {
     expect(second.logs.lines('default', 'long-job', 'main').map((l) => l.text)).toEqual(['started']);
   });
 });
+
+describe('processes a dead sandbox left behind', () => {
+  it('are killed at the next start when they carry the recorded pod uid, and only then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'splitscope-orphans-'));
+    const spawnGroup = (uid: string) => {
+      const child = spawn('sleep', ['100'], { detached: true, stdio: 'ignore', env: { ...process.env, [POD_UID_VARIABLE]: uid } });
+      child.unref();
+      return child.pid ?? 0;
+    };
+    const ours = spawnGroup('uid-ours');
+    const stranger = spawnGroup('uid-other');
+    const records = new ProcessRecords(dir);
+    records.add(ours, 'uid-ours');
+    records.add(stranger, 'uid-recorded-differently');
+    const sandbox = await startTestSandbox({ dir });
+    try {
+      await waitFor('the leftover to be killed', () => !running(ours), 3_000);
+      expect(running(stranger)).toBe(true);
+    } finally {
+      process.kill(-stranger, 'SIGKILL');
+      await sandbox.stop();
+    }
+  });
+});
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
