@@ -199,7 +199,6 @@ export function Designer({
               </>
             )}
           </Panel>
-          {verify}
           <HistoryPanel history={detail.history} findings={detail.historyFindings} busy={busy} readOnly={readOnly} onRevert={handleRevert} />
         </div>
         <div className="space-y-4">
@@ -227,6 +226,7 @@ export function Designer({
           </Panel>
         </div>
       </div>
+      {verify}
     </div>
   );
 }

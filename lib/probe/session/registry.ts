@@ -125,21 +125,35 @@ export class ProbeRegistry {
       notes: target.notes,
       createdAt: Date.now(),
     };
+    let taggedHere = false;
     if (classify === 'header') {
       if (!target.route) throw new InputError('Response tagging needs a VirtualService route to tag; this host has none.', 'classify', 422, 'invalid_classify');
-      await tag(target.route, DEFAULT_TAG_HEADER, destinationName);
+      // A live probe of the same route (compare mode) already tagged it: share that tagging.
+      if (this.tagUsers(target.route, DEFAULT_TAG_HEADER).length === 0) {
+        await tag(target.route, DEFAULT_TAG_HEADER, destinationName);
+        taggedHere = true;
+      }
       config.taggedHeader = DEFAULT_TAG_HEADER;
     }
-    const session = new ProbeSession(config);
+    const session = new ProbeSession(config, (ending) => this.tagUsers(ending.config.route, ending.config.taggedHeader).every((s) => s === ending));
     try {
       await session.start();
     } catch (error) {
-      if (config.taggedHeader && config.route) await untag(config.route, config.taggedHeader).catch(() => undefined);
+      if (taggedHere && config.route) await untag(config.route, DEFAULT_TAG_HEADER).catch(() => undefined);
       throw error;
     }
     this.sessions.set(id, session);
     this.forgetOld();
     return session;
+  }
+
+  /** Live probes reading `header` tags on `route`. */
+  private tagUsers(route: { namespace: string; name: string; index: number } | undefined, header: string | undefined): ProbeSession[] {
+    if (!route || !header) return [];
+    return [...this.sessions.values()].filter((s) => {
+      const r = s.config.route;
+      return s.endedAt === undefined && s.config.taggedHeader === header && r?.namespace === route.namespace && r.name === route.name && r.index === route.index;
+    });
   }
 
   async get(id: string): Promise<ProbeSession | undefined> {
@@ -187,7 +201,7 @@ export class ProbeRegistry {
         continue;
       }
       if (resume) {
-        const session = new ProbeSession(config);
+        const session = new ProbeSession(config, (ending) => this.tagUsers(ending.config.route, ending.config.taggedHeader).every((s) => s === ending));
         this.sessions.set(id, session);
         session.resume();
       }

@@ -95,7 +95,14 @@ export class ProbeSession {
   private routeDestinations: ProbeDestination[];
   endedAt: number | undefined;
 
-  constructor(config: SessionConfig) {
+  /**
+   * @param lastTagUser whether no other live probe still reads this probe's response tag
+   * (compare mode shares one tagging of the route between two probes).
+   */
+  constructor(
+    config: SessionConfig,
+    private readonly lastTagUser: (session: ProbeSession) => boolean = () => true,
+  ) {
     this.id = config.spec.id;
     this.config = config;
     this.aggregate = createAggregate(config.destinations, { tolerance: config.tolerance, alpha: config.alpha, expectedCount: probeCount(config.spec) });
@@ -284,7 +291,7 @@ export class ProbeSession {
       } catch (error) {
         cleanup.push(`the probe pod could not be deleted (${error instanceof ClusterError ? error.message : String(error)})`);
       }
-      if (this.config.taggedHeader && this.config.route) {
+      if (this.config.taggedHeader && this.config.route && this.lastTagUser(this)) {
         try {
           await untag(this.config.route, this.config.taggedHeader);
         } catch (error) {

@@ -1,8 +1,11 @@
 import Link from 'next/link';
 import { ClusterErrorNotice } from '@/components/cluster-error';
 import { Designer } from '@/components/designer/designer';
+import { VerifyPanel } from '@/components/probe/verify-panel';
 import { settle } from '@/lib/api/respond';
-import { getConnection } from '@/lib/kube';
+import { getConnection, listNamespaces } from '@/lib/kube';
+import { describeProbe, type ProbeDescription } from '@/lib/probe/session/describe';
+import { probeRegistry } from '@/lib/probe/session/registry';
 import { getPickerData } from '@/lib/server/designer';
 import { getVirtualServiceDetail } from '@/lib/server/virtualservices';
 
@@ -14,12 +17,18 @@ export default async function DesignerPage({
   searchParams,
 }: {
   params: Promise<{ ns: string; name: string }>;
-  searchParams: Promise<{ route?: string }>;
+  searchParams: Promise<{ route?: string; probe?: string; baseline?: string }>;
 }) {
   const { ns, name } = await params;
-  const { route: routeParam } = await searchParams;
+  const { route: routeParam, probe, baseline } = await searchParams;
   const route = Math.max(0, Number.parseInt(routeParam ?? '0', 10) || 0);
-  const [detail, picker] = await Promise.all([settle(getVirtualServiceDetail(ns, name)), settle(getPickerData(ns))]);
+  const [detail, picker, namespaces, probes] = await Promise.all([
+    settle(getVirtualServiceDetail(ns, name)),
+    settle(getPickerData(ns)),
+    settle(listNamespaces()),
+    selectedProbes([probe, baseline]),
+  ]);
+  const readOnly = getConnection().readOnly;
   return (
     <div className="space-y-4">
       <div>
@@ -49,9 +58,25 @@ export default async function DesignerPage({
           detail={detail.data}
           route={route}
           picker={picker.ok ? picker.data : { namespace: ns, services: [], subsets: [] }}
-          readOnly={getConnection().readOnly}
+          readOnly={readOnly}
+          verify={
+            <VerifyPanel
+              namespaces={namespaces.ok ? namespaces.data : [{ name: ns, injection: 'unset', labels: {} }]}
+              defaultNamespace={ns}
+              defaultUrl={`http://${detail.data.hosts[0] ?? name}/`}
+              route={{ name, index: route }}
+              probes={probes}
+              readOnly={readOnly}
+            />
+          }
         />
       ) : null}
     </div>
   );
+}
+
+/** The probes named in the URL (`probe`, `baseline`) that this dashboard knows. */
+async function selectedProbes(ids: (string | undefined)[]): Promise<ProbeDescription[]> {
+  const found = await Promise.all(ids.filter((id): id is string => Boolean(id && /^[a-z0-9]{1,40}$/.test(id))).map((id) => probeRegistry().get(id)));
+  return found.filter((s) => s !== undefined).map(describeProbe);
 }
