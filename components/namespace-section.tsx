@@ -52,7 +52,7 @@ function ServiceRow({ service, hasSplit }: { service: ServiceSummary; hasSplit: 
       </td>
       <td className="py-1.5 text-right text-sm">
         {hasSplit ? null : (
-          <Link className="text-sky-700 hover:underline" href={`/designer/${service.namespace}/new?host=${encodeURIComponent(service.name)}`}>
+          <Link className="text-sky-700 hover:underline" href={`/designer/${service.namespace}?host=${encodeURIComponent(service.name)}`}>
             New split
           </Link>
         )}

@@ -63,3 +63,21 @@ export const revertBody = z.object({
 export const dryRunQuery = z.object({
   dryRun: z.enum(['true', 'false', 'All']).optional().transform((v) => v === 'true' || v === 'All'),
 });
+
+/** `POST /api/probes`: bounds on rate, count and duration are lib/probe's (checked again there). */
+export const probeBody = z
+  .object({
+    namespace: namespaceName,
+    url: z.string().trim().min(1, 'give the URL to probe, e.g. http://my-apache-vs/').max(2048),
+    rate: z.number().positive('rate is requests per second, more than 0'),
+    count: z.number().int('count is a whole number of requests').positive().optional(),
+    seconds: z.number().int('seconds is a whole number').positive().optional(),
+    sidecar: z.boolean({ error: 'sidecar is true (through the mesh) or false (plain Kubernetes baseline)' }),
+    tolerance: z.number().gt(0, 'tolerance is a fraction, e.g. 0.03 for ±3 points').lt(0.5, 'tolerance is a fraction below 0.5').optional(),
+    alpha: z.number().gt(0).lt(0.5, 'alpha is a small fraction, e.g. 0.05').optional(),
+    classify: z.enum(['fingerprint', 'header', 'none']).optional(),
+    route: z.object({ name: objectName, index: z.number().int().min(0) }).optional(),
+  })
+  .refine((b) => b.count !== undefined || b.seconds !== undefined, { message: 'give a count of requests or a duration in seconds', path: ['count'] });
+
+export const probePath = z.object({ id: z.string().regex(/^[a-z0-9]{1,40}$/, 'not a probe id') });

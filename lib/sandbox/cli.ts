@@ -5,6 +5,7 @@
  *   --port <n>         default: the port used last time, else any free one
  *   --scenario <name>  scenario for a fresh sandbox (default: seed)
  *   --reset            forget the previous state
+ *   --istio-version V  Istio version of a fresh sandbox
  */
 import { parseArgs } from 'node:util';
 import { startSandbox } from './index';
@@ -16,11 +17,12 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       scenario: { type: 'string' },
       reset: { type: 'boolean', default: false },
+      'istio-version': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: npm run sandbox -- [--data-dir DIR] [--port N] [--scenario NAME] [--reset]\n');
+    process.stdout.write('usage: npm run sandbox -- [--data-dir DIR] [--port N] [--scenario NAME] [--reset] [--istio-version V]\n');
     return;
   }
   const port = values.port === undefined ? undefined : Number(values.port);
@@ -29,10 +31,10 @@ async function main(): Promise<void> {
   }
   const dataDir = values['data-dir'] ?? process.env.SPLITSCOPE_DATA_DIR ?? './.splitscope';
   const started = Date.now();
-  const sandbox = await startSandbox({ dataDir, port, scenario: values.scenario, reset: values.reset });
+  const sandbox = await startSandbox({ dataDir, port, scenario: values.scenario, reset: values.reset, istioVersion: values['istio-version'] });
   process.stdout.write(
     [
-      `Splitscope sandbox listening on ${sandbox.url} (started in ${Date.now() - started} ms)`,
+      `Splitscope sandbox listening on ${sandbox.url} (started in ${Date.now() - started} ms; mesh proxy ${sandbox.runtime.meshProxyUrl})`,
       `kubeconfig: ${sandbox.kubeconfigPath}`,
       '',
       `  export KUBECONFIG=${sandbox.kubeconfigPath}`,

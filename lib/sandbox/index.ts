@@ -16,7 +16,7 @@ import { createApiServer } from './api/server';
 import { loadOrCreateTokens, writeKubeconfig } from './kubeconfig';
 import { PodLogs } from './logs';
 import { loadSnapshot, persist } from './persistence';
-import { startRuntime } from './runtime';
+import { type Runtime, startRuntime } from './runtime';
 import { ObjectStore, StoreExistsError } from './store';
 import { loadOrCreateTls } from './tls';
 import type { Tokens } from './api/auth';
@@ -30,6 +30,8 @@ export interface SandboxOptions {
   scenario?: string;
   /** Forget the previous state (store and logs) and start fresh. */
   reset?: boolean;
+  /** Istio version of a fresh sandbox (the runtime's default otherwise). */
+  istioVersion?: string;
 }
 
 export interface Sandbox {
@@ -44,6 +46,10 @@ export interface Sandbox {
   kubeconfigPath: string;
   /** The sandbox's store, for in-process observers (tests, benchmarks); writes go through the API. */
   store: ObjectStore;
+  /** Container logs, as the runtime writes them (tests may write their own). */
+  logs: PodLogs;
+  /** The runtime behind the API (mesh proxy, pods). */
+  runtime: Runtime;
   stop(): Promise<void>;
 }
 
@@ -104,7 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const admission = new AdmissionChain();
   const fresh = !snapshot || snapshot.objects.length === 0;
   const persister = persist(store, stateFile);
-  const runtime = await startRuntime({ store, admission, logs, dir, fresh, scenario: options.scenario });
+  const runtime = await startRuntime({ store, admission, logs, dir, fresh, scenario: options.scenario, istioVersion: options.istioVersion });
   ensureNamespaces(store);
 
   const tokens = loadOrCreateTokens(join(dir, 'tokens.json'));
@@ -137,6 +143,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens,
     kubeconfigPath,
     store,
+    logs,
+    runtime,
     stop: () => {
       stopped ??= (async () => {
         await api.close();

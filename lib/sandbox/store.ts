@@ -26,6 +26,8 @@ export interface StoreEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   resource: ResourceName;
   object: K8sObject;
+  /** The object before a MODIFIED change (watches filtering by selector need it). */
+  oldObject?: K8sObject;
 }
 
 /**
@@ -194,7 +196,7 @@ export class ObjectStore {
     if (WITHOUT_GENERATION.has(resource)) delete stored.metadata.generation;
     else stored.metadata.generation = (current.metadata?.generation ?? 1) + (specChanged ? 1 : 0);
     table.set(key(namespace, name), stored);
-    this.emit({ type: 'MODIFIED', resource, object: stored });
+    this.emit({ type: 'MODIFIED', resource, object: stored, oldObject: current });
     return clone(stored);
   }
 
@@ -215,7 +217,7 @@ export class ObjectStore {
    */
   changesSince(revision: number): StoreEvent[] | undefined {
     if (revision < this.historyStart) return undefined;
-    return this.history.filter((h) => h.revision > revision).map((h) => ({ ...h.event, object: clone(h.event.object) }));
+    return this.history.filter((h) => h.revision > revision).map((h) => clone(h.event));
   }
 
   /** The oldest resourceVersion a watch may still start from. */
@@ -256,12 +258,12 @@ export class ObjectStore {
   }
 
   private emit(event: StoreEvent): void {
-    this.history.push({ revision: this.revision, event: { ...event, object: clone(event.object) } });
+    this.history.push({ revision: this.revision, event: clone(event) });
     if (this.history.length > HISTORY_LIMIT) {
       const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
       this.historyStart = dropped[dropped.length - 1]?.revision ?? this.historyStart;
     }
-    this.events.emit('change', { ...event, object: clone(event.object) });
+    this.events.emit('change', clone(event));
   }
 }
 

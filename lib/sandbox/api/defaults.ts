@@ -15,6 +15,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `object[key]` as a record, created empty when it is missing or not an object. */
+function recordAt(object: Record<string, unknown>, key: string): Record<string, unknown> {
+  const current = object[key];
+  if (isRecord(current)) return current;
+  const created: Record<string, unknown> = {};
+  object[key] = created;
+  return created;
+}
+
 function setDefault(target: Record<string, unknown>, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;
 }
@@ -54,8 +63,7 @@ export function defaultPodSpec(spec: unknown): void {
 }
 
 function defaultService(object: K8sObject, old: K8sObject | undefined, allocate: () => string): void {
-  if (!isRecord(object.spec)) object.spec = {};
-  const spec = object.spec as Record<string, unknown>;
+  const spec = recordAt(object, 'spec');
   setDefault(spec, 'type', 'ClusterIP');
   setDefault(spec, 'sessionAffinity', 'None');
   const before = old && isRecord(old.spec) ? old.spec : undefined;
@@ -84,15 +92,12 @@ function defaultService(object: K8sObject, old: K8sObject | undefined, allocate:
 function defaultNamespace(object: K8sObject): void {
   const name = object.metadata?.name ?? '';
   object.metadata = { ...object.metadata, labels: { ...object.metadata?.labels, 'kubernetes.io/metadata.name': name } };
-  if (!isRecord(object.spec)) object.spec = {};
-  setDefault(object.spec as Record<string, unknown>, 'finalizers', ['kubernetes']);
-  if (!isRecord(object.status)) object.status = {};
-  setDefault(object.status as Record<string, unknown>, 'phase', 'Active');
+  setDefault(recordAt(object, 'spec'), 'finalizers', ['kubernetes']);
+  setDefault(recordAt(object, 'status'), 'phase', 'Active');
 }
 
 function defaultDeployment(object: K8sObject): void {
-  if (!isRecord(object.spec)) object.spec = {};
-  const spec = object.spec as Record<string, unknown>;
+  const spec = recordAt(object, 'spec');
   setDefault(spec, 'replicas', 1);
   setDefault(spec, 'revisionHistoryLimit', 10);
   setDefault(spec, 'progressDeadlineSeconds', 600);
@@ -141,6 +146,12 @@ export function createDefaulter(store: ObjectStore): (resource: ResourceName, ob
       case 'deployments.apps':
         defaultDeployment(object);
         break;
+      case 'replicasets.apps': {
+        const spec = recordAt(object, 'spec');
+        setDefault(spec, 'replicas', 1);
+        if (isRecord(spec.template)) defaultPodSpec(spec.template.spec);
+        break;
+      }
       case 'endpoints':
         if (Array.isArray(object.subsets)) for (const s of object.subsets) if (isRecord(s)) defaultPorts(s.ports);
         break;

@@ -45,8 +45,9 @@ function resourcesOf(type: ResourceType): ApiResource[] {
     name: `${type.plural}/${sub}`,
     singularName: '',
     namespaced: type.namespaced,
-    kind: sub === 'log' ? 'Pod' : type.kind,
+    kind: sub === 'log' ? 'Pod' : sub === 'scale' ? 'Scale' : type.kind,
     verbs,
+    ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}),
   }));
   return [main, ...subs];
 }
@@ -55,7 +56,12 @@ export function apiVersions(serverAddress: string): unknown {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
-function groupDoc(name: string, versions: string[]): unknown {
+interface GroupVersionDoc {
+  groupVersion: string;
+  version: string;
+}
+
+function groupDoc(name: string, versions: string[]): { name: string; versions: GroupVersionDoc[]; preferredVersion: GroupVersionDoc | undefined } {
   const list = versions.map((version) => ({ groupVersion: groupVersion(name, version), version }));
   return { name, versions: list, preferredVersion: list[0] };
 }
@@ -67,7 +73,7 @@ export function apiGroupList(): unknown {
 export function apiGroup(name: string): unknown | undefined {
   const group = apiGroups().find((g) => g.name === name);
   if (!group) return undefined;
-  return { kind: 'APIGroup', apiVersion: 'v1', ...(groupDoc(group.name, group.versions) as object) };
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(group.name, group.versions) };
 }
 
 export function apiResourceList(group: string, version: string): unknown | undefined {
@@ -91,10 +97,10 @@ export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | 
   return undefined;
 }
 
-function aggregatedResource(type: ResourceType): unknown {
+function aggregatedResource(type: ResourceType, version: string): Record<string, unknown> {
   const resource: Record<string, unknown> = {
     resource: type.plural,
-    responseKind: { group: type.group, version: '', kind: type.kind },
+    responseKind: { group: type.group, version, kind: type.kind },
     scope: type.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: type.singular,
     verbs: type.verbs,
@@ -103,7 +109,12 @@ function aggregatedResource(type: ResourceType): unknown {
   if (type.categories.length > 0) resource.categories = type.categories;
   const subs = Object.entries(type.subresources).map(([sub, verbs]) => ({
     subresource: sub,
-    responseKind: { group: sub === 'log' ? '' : type.group, version: '', kind: sub === 'log' ? 'Pod' : type.kind },
+    responseKind:
+      sub === 'log'
+        ? { group: '', version: 'v1', kind: 'Pod' }
+        : sub === 'scale'
+          ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+          : { group: type.group, version, kind: type.kind },
     verbs,
   }));
   if (subs.length > 0) resource.subresources = subs;
@@ -121,11 +132,7 @@ export function aggregatedDiscovery(legacy: boolean, version: 'v2' | 'v2beta1'):
       metadata: g.name ? { name: g.name } : {},
       versions: g.versions.map((v) => ({
         version: v,
-        resources: RESOURCE_TYPES.filter((t) => t.group === g.name && t.versions.includes(v)).map((t) => {
-          const r = aggregatedResource(t) as Record<string, unknown>;
-          r.responseKind = { group: t.group, version: v, kind: t.kind };
-          return r;
-        }),
+        resources: RESOURCE_TYPES.filter((t) => t.group === g.name && t.versions.includes(v)).map((t) => aggregatedResource(t, v)),
         freshness: 'Current',
       })),
     })),

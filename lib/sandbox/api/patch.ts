@@ -11,7 +11,7 @@
  * - directives supported: `$patch: delete|replace` (maps and list items),
  *   `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`, `$retainKeys`.
  */
-import fastJsonPatch from 'fast-json-patch';
+import fastJsonPatch, { type Operation as PatchOperation } from 'fast-json-patch';
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
 
@@ -51,6 +51,25 @@ interface Operation {
   from?: string;
 }
 
+/** The operation as fast-json-patch types it; an unknown `op` fails as the server's library fails. */
+function typed(op: Operation): PatchOperation {
+  const value = structuredClone(op.value);
+  switch (op.op) {
+    case 'add':
+    case 'replace':
+    case 'test':
+      return { op: op.op, path: op.path, value };
+    case 'remove':
+      return { op: 'remove', path: op.path };
+    case 'move':
+    case 'copy':
+      if (op.from === undefined) throw new PatchError(`${op.op} operation does not apply: doc is missing from path: <nil>`, 'apply');
+      return { op: op.op, path: op.path, from: op.from };
+    default:
+      throw new PatchError(`Unexpected kind: ${op.op}`, 'apply');
+  }
+}
+
 function toOperations(patch: unknown): Operation[] {
   if (!Array.isArray(patch)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch', 'decode');
   return patch.map((op) => {
@@ -65,8 +84,9 @@ export function jsonPatch(target: unknown, patch: unknown): unknown {
   const ops = toOperations(patch);
   const document = structuredClone(target);
   for (const op of ops) {
+    const operation = typed(op);
     try {
-      applyPatch(document, [structuredClone(op) as Parameters<typeof applyPatch>[1][number]], true, true);
+      applyPatch(document, [operation], true, true);
     } catch (error) {
       if (!(error instanceof JsonPatchError)) throw error;
       switch (error.name) {

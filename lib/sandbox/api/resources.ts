@@ -7,7 +7,7 @@
  * Istio types are served in v1, v1beta1 and v1alpha3 from one stored object, as a CRD
  * with several served versions and no conversion webhook is: only `apiVersion` changes.
  */
-import type { K8sObject } from '../../wire';
+import type { K8sObject, ObjectMeta } from '../../wire';
 
 export interface ResourceType {
   group: string;
@@ -135,8 +135,28 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     verbs: ALL_VERBS,
     shortNames: ['deploy'],
     categories: ['all'],
-    subresources: { status: ['get', 'patch', 'update'] },
+    subresources: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },
     storeName: 'deployments.apps',
+    custom: false,
+    returnsDeletedObject: false,
+    createsOnUpdate: false,
+    unconditionalUpdate: true,
+    nameRule: 'dns1123-subdomain',
+    topLevelFields: ['spec', 'status'],
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    kind: 'ReplicaSet',
+    listKind: 'ReplicaSetList',
+    plural: 'replicasets',
+    singular: 'replicaset',
+    namespaced: true,
+    verbs: ALL_VERBS,
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: { scale: ['get', 'patch', 'update'], status: ['get', 'patch', 'update'] },
+    storeName: 'replicasets.apps',
     custom: false,
     returnsDeletedObject: false,
     createsOnUpdate: false,
@@ -242,15 +262,43 @@ export function groupVersion(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
 }
 
-/** The object as served in `version`: apiVersion and kind set, nothing else touched. */
+/** ObjectMeta's fields in the order the Go struct serialises them. */
+const META_ORDER = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+function orderedMeta(meta: ObjectMeta): ObjectMeta {
+  const out: ObjectMeta = {};
+  for (const key of META_ORDER) if (meta[key] !== undefined) out[key] = meta[key];
+  for (const [key, value] of Object.entries(meta)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out;
+}
+
+/** The object as served in `version`: apiVersion and kind set, metadata in Go's field order. */
 export function asServed(type: ResourceType, version: string, object: K8sObject): K8sObject {
-  const { apiVersion: _a, kind: _k, ...rest } = object;
-  return { apiVersion: groupVersion(type.group, version), kind: type.kind, ...rest };
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = object;
+  const served: K8sObject = { apiVersion: groupVersion(type.group, version), kind: type.kind };
+  if (metadata !== undefined) served.metadata = orderedMeta(metadata);
+  return { ...served, ...rest };
 }
 
 /** Whether the store stamps metadata.generation for this type (the real strategies differ). */
 export function tracksGeneration(type: ResourceType): boolean {
-  return type.storeName === 'deployments.apps' || type.storeName === 'pods' || type.custom;
+  return type.storeName === 'deployments.apps' || type.storeName === 'replicasets.apps' || type.storeName === 'pods' || type.custom;
 }
 
 /** Whether main-resource writes ignore `status` (the type has a status subresource). */

@@ -230,11 +230,15 @@ export function parseFieldSelector(input: string): FieldRequirement[] {
   });
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function fieldValue(object: K8sObject, field: string): string {
   let current: unknown = object;
   for (const step of field.split('.')) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return '';
-    current = (current as Record<string, unknown>)[step];
+    if (!isRecord(current)) return '';
+    current = current[step];
   }
   if (current === undefined || current === null) return '';
   return typeof current === 'string' ? current : String(current);

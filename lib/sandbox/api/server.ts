@@ -17,14 +17,16 @@ import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersio
 import type { ApiContext, Call } from './handlers/context';
 import { handleLogs } from './handlers/logs';
 import { handlePatch } from './handlers/patch';
+import { handleScale } from './handlers/scale';
 import { handleGet, handleList } from './handlers/read';
 import { handleWatch } from './handlers/watch';
-import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write';
+import { handleDelete, handleDeleteCollection } from './handlers/delete';
+import { handleCreate, handleUpdate } from './handlers/write';
 import { writeError, writeObject, writeText } from './negotiation';
 import { openApiDocument, openApiRoot } from './openapi';
 import { type NonResourceRequest, requestInfo, type ResourceRequest } from './request-info';
 import { apiGroups, findType } from './resources';
-import { ApiError, genericServerResponse, internalError, methodNotSupported, unauthorized } from './status';
+import { ApiError, genericServerResponse, internalError, methodNotSupported, notFound, unauthorized } from './status';
 
 export interface ApiServerOptions {
   store: ObjectStore;
@@ -101,13 +103,19 @@ async function dispatch(call: Call): Promise<void> {
   const { info, type } = call;
   const verbs = info.subresource ? type.subresources[info.subresource] : type.verbs;
   const allowed = verbs ?? [];
+  if (info.subresource && !verbs) throw notFoundPath(call);
   if (info.subresource === 'log') {
     if (info.verb !== 'get') throw notAllowed(call);
     handleLogs(call);
     return;
   }
-  if (info.subresource && info.subresource !== 'status') throw notAllowed(call);
+  if (info.subresource === 'scale') {
+    if (!allowed.includes(info.verb)) throw notAllowed(call);
+    return handleScale(call);
+  }
   if (!allowed.includes(info.verb)) throw notAllowed(call);
+  // POST goes to the collection; there is no create route on an object's path.
+  if (info.verb === 'create' && info.name && !info.subresource) throw notAllowed(call);
   switch (info.verb) {
     case 'get':
       return handleGet(call);
@@ -128,6 +136,11 @@ async function dispatch(call: Call): Promise<void> {
     default:
       throw notAllowed(call);
   }
+}
+
+function notFoundPath(call: Call): ApiError {
+  if (call.type.custom) return notFound({ group: call.type.group, resource: call.type.plural }, call.info.name);
+  return genericServerResponse(404, '404: Page Not Found');
 }
 
 function notAllowed(call: Call): ApiError {

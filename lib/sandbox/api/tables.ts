@@ -156,6 +156,26 @@ function deploymentRow(d: K8sObject, now: number): unknown[] {
   ];
 }
 
+function replicaSetRow(rs: K8sObject, now: number): unknown[] {
+  const spec = isRecord(rs.spec) ? rs.spec : {};
+  const status = isRecord(rs.status) ? rs.status : {};
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const template = isRecord(spec.template) ? spec.template : {};
+  const podSpec = isRecord(template.spec) ? template.spec : {};
+  const containers = records(podSpec.containers);
+  const selector = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
+  return [
+    rs.metadata?.name ?? '',
+    num(spec.replicas),
+    num(status.replicas),
+    num(status.readyReplicas),
+    age(rs, now),
+    containers.map((c) => String(c.name)).join(','),
+    containers.map((c) => String(c.image)).join(','),
+    selectorText(selector),
+  ];
+}
+
 function namespaceRow(ns: K8sObject, now: number): unknown[] {
   const status = isRecord(ns.status) ? ns.status : {};
   return [ns.metadata?.name ?? '', str(status.phase, ''), age(ns, now)];
@@ -192,6 +212,10 @@ const PRINTERS: Record<string, Printer> = {
     columns: [NAME, col('Ready'), col('Up-to-date', 'string'), col('Available', 'string'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
     row: deploymentRow,
   },
+  'replicasets.apps': {
+    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE, col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    row: replicaSetRow,
+  },
   'endpointslices.discovery.k8s.io': { columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), AGE], row: sliceRow },
   'virtualservices.networking.istio.io': {
     columns: [
@@ -211,13 +235,22 @@ const PRINTERS: Record<string, Printer> = {
 /** Restarts, up-to-date and available are integers in the real printers. */
 const INTEGER_COLUMNS = new Set(['Restarts', 'Up-to-date', 'Available']);
 
+/** A meta.k8s.io Table. */
+export interface Table {
+  kind: 'Table';
+  apiVersion: string;
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  columnDefinitions: Column[];
+  rows: { cells: unknown[]; object?: unknown }[];
+}
+
 export function toTable(
   type: ResourceType,
   tableVersion: string,
   objects: K8sObject[],
   listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   includeObject: string | null,
-): unknown {
+): Table {
   const printer = PRINTERS[type.storeName] ?? { columns: [NAME, AGE], row: (o: K8sObject, now: number) => [o.metadata?.name ?? '', age(o, now)] };
   const now = Date.now();
   const columns = printer.columns.map((c) => (INTEGER_COLUMNS.has(c.name) ? { ...c, type: 'integer' } : c));

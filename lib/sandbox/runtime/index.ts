@@ -25,6 +25,7 @@ import type { PodRuntimeAccess } from './mesh/types';
 import { Kubelet } from './pods/kubelet';
 import { loadScenario, ScenarioError } from './scenario';
 
+/** What the sandbox gives the runtime at start. */
 export interface RuntimeOptions {
   store: ObjectStore;
   admission: AdmissionChain;
@@ -41,6 +42,7 @@ export interface RuntimeOptions {
   maxCommandPods?: number;
 }
 
+/** A running sandbox runtime. */
 export interface Runtime {
   /** URL of the mesh proxy that pods' HTTP traffic goes through (`http://127.0.0.1:<port>`). */
   meshProxyUrl: string;
@@ -103,6 +105,12 @@ function loadInto(options: RuntimeOptions): void {
   }
 }
 
+/**
+ * Starts the runtime on `options.store`: registers its admission plugins, starts the mesh
+ * proxy, the kubelet and the controllers, and loads the scenario when the store is fresh
+ * (throwing a ScenarioError if the scenario is invalid or denied by admission). After a
+ * restart from a persisted store it picks up where the objects say things were.
+ */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const informers = createInformers();
   const stopInformers = runInformers(options.store, Object.values(informers));

@@ -14,6 +14,7 @@ interface Named {
   metadata: { name: string; namespace?: string };
 }
 
+/** One change an informer tells its subscribers about. */
 export interface Change<T> {
   type: StoreEvent['type'];
   /** The object after the change; undefined when deleted (or no longer parses). */
@@ -39,6 +40,7 @@ function key(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
+/** The parsed objects of one resource (see the top of this file). */
 export class Informer<T extends Named> implements Lister<T>, Feedable {
   private readonly items = new Map<string, T>();
   private readonly listeners = new Set<(change: Change<T>) => void>();

@@ -18,6 +18,7 @@ export const StringMatchSchema = z.looseObject({
   regex: z.string().optional(),
 });
 
+/** Istio's HTTPMatchRequest, as far as the mesh reads it. */
 export const HTTPMatchRequestSchema = z.looseObject({
   name: z.string().optional(),
   uri: StringMatchSchema.optional(),
@@ -34,23 +35,27 @@ export const HTTPMatchRequestSchema = z.looseObject({
   ignoreUriCase: z.boolean().optional(),
 });
 
+/** Istio's HeaderOperations, as far as the mesh reads it. */
 export const HeaderOperationsSchema = z.looseObject({
   set: StringMap.optional(),
   add: StringMap.optional(),
   remove: z.array(z.string()).optional(),
 });
 
+/** Istio's Headers, as far as the mesh reads it. */
 export const HeadersSchema = z.looseObject({
   request: HeaderOperationsSchema.optional(),
   response: HeaderOperationsSchema.optional(),
 });
 
+/** Istio's Destination, as far as the mesh reads it. */
 export const DestinationSchema = z.looseObject({
   host: z.string(),
   subset: z.string().optional(),
   port: z.looseObject({ number: z.number().optional() }).optional(),
 });
 
+/** Istio's HTTPRouteDestination, as far as the mesh reads it. */
 export const HTTPRouteDestinationSchema = z.looseObject({
   destination: DestinationSchema,
   weight: z.number().optional(),
@@ -59,6 +64,7 @@ export const HTTPRouteDestinationSchema = z.looseObject({
 
 const PercentSchema = z.looseObject({ value: z.number().optional() });
 
+/** Istio's HTTPRoute, as far as the mesh reads it. */
 export const HTTPRouteSchema = z.looseObject({
   name: z.string().optional(),
   match: z.array(HTTPMatchRequestSchema).optional(),
@@ -100,6 +106,7 @@ export const HTTPRouteSchema = z.looseObject({
   headers: HeadersSchema.optional(),
 });
 
+/** Istio's VirtualService, as far as the mesh reads it. */
 export const VirtualServiceSchema = z.looseObject({
   metadata: MetaSchema,
   spec: z.looseObject({
@@ -110,6 +117,7 @@ export const VirtualServiceSchema = z.looseObject({
   }),
 });
 
+/** Istio's DestinationRule, as far as the mesh reads it. */
 export const DestinationRuleSchema = z.looseObject({
   metadata: MetaSchema,
   spec: z.looseObject({
@@ -122,10 +130,17 @@ export const DestinationRuleSchema = z.looseObject({
   }),
 });
 
+/** Parsed StringMatch. */
 export type StringMatch = z.infer<typeof StringMatchSchema>;
+/** Parsed HTTPMatchRequest. */
 export type HTTPMatchRequest = z.infer<typeof HTTPMatchRequestSchema>;
+/** Parsed HeaderOperations. */
 export type HeaderOperations = z.infer<typeof HeaderOperationsSchema>;
+/** Parsed HTTPRouteDestination. */
 export type HTTPRouteDestination = z.infer<typeof HTTPRouteDestinationSchema>;
+/** Parsed HTTPRoute. */
 export type HTTPRoute = z.infer<typeof HTTPRouteSchema>;
+/** Parsed VirtualService. */
 export type VirtualService = z.infer<typeof VirtualServiceSchema>;
+/** Parsed DestinationRule. */
 export type DestinationRule = z.infer<typeof DestinationRuleSchema>;

@@ -17,6 +17,7 @@ import { generateLargeScenario } from '../scenarios/large';
 import { DEFAULT_ISTIO_VERSION, ISTIO_SYSTEM } from './istio/version';
 import { isRecord } from './util';
 
+/** The kind of a scenario's settings document (not a Kubernetes object). */
 export const SETTINGS_KIND = 'ScenarioSettings';
 
 /** Namespaces every Kubernetes cluster has from the start. */
@@ -25,6 +26,7 @@ const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node
 /** The namespace the REST layer keeps from the read-only identity. */
 export const RESTRICTED_NAMESPACE = 'restricted';
 
+/** A scenario's objects, ready to create. */
 export interface Scenario {
   name: string;
   istioVersion: string;
@@ -32,6 +34,7 @@ export interface Scenario {
   objects: K8sObject[];
 }
 
+/** A scenario that cannot be loaded (missing, malformed, or denied by admission). */
 export class ScenarioError extends Error {
   constructor(message: string) {
     super(message);

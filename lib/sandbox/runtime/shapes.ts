@@ -12,6 +12,7 @@ import type { K8sObject } from '../../wire';
 
 const StringMap = z.record(z.string(), z.string());
 
+/** An ownerReferences entry. */
 export const OwnerReferenceSchema = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.string(),
@@ -20,6 +21,7 @@ export const OwnerReferenceSchema = z.looseObject({
   controller: z.boolean().optional(),
 });
 
+/** ObjectMeta: the fields the runtime reads. */
 export const MetaSchema = z.looseObject({
   name: z.string(),
   namespace: z.string().optional(),
@@ -33,6 +35,7 @@ export const MetaSchema = z.looseObject({
   ownerReferences: z.array(OwnerReferenceSchema).optional(),
 });
 
+/** A LabelSelector (matchLabels and matchExpressions). */
 export const LabelSelectorSchema = z.looseObject({
   matchLabels: StringMap.optional(),
   matchExpressions: z
@@ -48,6 +51,7 @@ const EnvVarSchema = z.looseObject({
     .optional(),
 });
 
+/** A container of a pod spec. */
 export const ContainerSchema = z.looseObject({
   name: z.string(),
   image: z.string().optional(),
@@ -60,6 +64,7 @@ export const ContainerSchema = z.looseObject({
   restartPolicy: z.string().optional(),
 });
 
+/** A pod spec. */
 export const PodSpecSchema = z.looseObject({
   containers: z.array(ContainerSchema),
   initContainers: z.array(ContainerSchema).optional(),
@@ -70,6 +75,7 @@ export const PodSpecSchema = z.looseObject({
   serviceAccountName: z.string().optional(),
 });
 
+/** A Pod. */
 export const PodSchema = z.looseObject({
   metadata: MetaSchema,
   spec: PodSpecSchema,
@@ -94,11 +100,13 @@ export const PodSchema = z.looseObject({
     .optional(),
 });
 
+/** A pod template of a Deployment or ReplicaSet. */
 export const PodTemplateSchema = z.looseObject({
   metadata: z.looseObject({ labels: StringMap.optional(), annotations: StringMap.optional() }).optional(),
   spec: PodSpecSchema,
 });
 
+/** An apps/v1 Deployment. */
 export const DeploymentSchema = z.looseObject({
   metadata: MetaSchema,
   spec: z.looseObject({
@@ -109,6 +117,7 @@ export const DeploymentSchema = z.looseObject({
   }),
 });
 
+/** An apps/v1 ReplicaSet. */
 export const ReplicaSetSchema = z.looseObject({
   metadata: MetaSchema,
   spec: z.looseObject({
@@ -118,6 +127,7 @@ export const ReplicaSetSchema = z.looseObject({
   }),
 });
 
+/** A port of a Service. */
 export const ServicePortSchema = z.looseObject({
   name: z.string().optional(),
   port: z.number(),
@@ -126,6 +136,7 @@ export const ServicePortSchema = z.looseObject({
   appProtocol: z.string().optional(),
 });
 
+/** A core/v1 Service. */
 export const ServiceSchema = z.looseObject({
   metadata: MetaSchema,
   spec: z
@@ -145,6 +156,7 @@ const EndpointAddressSchema = z.looseObject({
   targetRef: z.looseObject({ kind: z.string().optional(), namespace: z.string().optional(), name: z.string().optional() }).optional(),
 });
 
+/** A core/v1 Endpoints object. */
 export const EndpointsSchema = z.looseObject({
   metadata: MetaSchema,
   subsets: z
@@ -158,19 +170,32 @@ export const EndpointsSchema = z.looseObject({
     .optional(),
 });
 
+/** A Namespace. */
 export const NamespaceSchema = z.looseObject({ metadata: MetaSchema });
 
+/** Parsed OwnerReference. */
 export type OwnerReference = z.infer<typeof OwnerReferenceSchema>;
+/** Parsed LabelSelector. */
 export type LabelSelector = z.infer<typeof LabelSelectorSchema>;
+/** Parsed Container. */
 export type Container = z.infer<typeof ContainerSchema>;
+/** Parsed PodSpec. */
 export type PodSpec = z.infer<typeof PodSpecSchema>;
+/** Parsed Pod. */
 export type Pod = z.infer<typeof PodSchema>;
+/** Parsed PodTemplate. */
 export type PodTemplate = z.infer<typeof PodTemplateSchema>;
+/** Parsed Deployment. */
 export type Deployment = z.infer<typeof DeploymentSchema>;
+/** Parsed ReplicaSet. */
 export type ReplicaSet = z.infer<typeof ReplicaSetSchema>;
+/** Parsed Service. */
 export type Service = z.infer<typeof ServiceSchema>;
+/** Parsed ServicePort. */
 export type ServicePort = z.infer<typeof ServicePortSchema>;
+/** Parsed Namespace. */
 export type Namespace = z.infer<typeof NamespaceSchema>;
+/** Parsed Endpoints. */
 export type Endpoints = z.infer<typeof EndpointsSchema>;
 
 /** Parses `object` with `schema`, or returns undefined when it does not have the shape. */

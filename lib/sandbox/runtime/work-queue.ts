@@ -10,6 +10,7 @@ import type { K8sObject } from '../../wire';
 /** Retries before a key is dropped (it comes back with the next change event). */
 const MAX_RETRIES = 5;
 
+/** A deduplicating, retrying queue of object keys (see the top of this file). */
 export class WorkQueue {
   private readonly pending = new Set<string>();
   private readonly retries = new Map<string, number>();
@@ -75,6 +76,7 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
+/** The namespace and name of an `objectKey`. */
 export function splitKey(key: string): { namespace: string; name: string } {
   const slash = key.indexOf('/');
   return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };

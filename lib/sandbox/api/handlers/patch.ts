@@ -19,6 +19,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A JSON object whose apiVersion, kind and metadata have the types K8sObject names. */
+function isObject(value: unknown): value is K8sObject {
+  if (!isRecord(value)) return false;
+  const { apiVersion, kind, metadata } = value;
+  return (apiVersion === undefined || typeof apiVersion === 'string') && (kind === undefined || typeof kind === 'string') && (metadata === undefined || isRecord(metadata));
+}
+
 export async function handlePatch(call: Call): Promise<void> {
   const name = requireName(call);
   const accepted = call.type.custom ? [JSON_PATCH, MERGE_PATCH, APPLY] : [JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY];
@@ -55,8 +62,8 @@ export async function handlePatch(call: Call): Promise<void> {
     }
     throw error;
   }
-  if (!isRecord(patched)) throw badRequest('the patched object is not a JSON object');
-  const object = checkKind(call, patched as K8sObject);
+  if (!isObject(patched)) throw badRequest('the patched object is not a JSON object');
+  const object = checkKind(call, patched);
   const meta = object.metadata ?? {};
   if (meta.name !== undefined && meta.name !== name) {
     throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);

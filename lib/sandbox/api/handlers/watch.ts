@@ -15,6 +15,7 @@ import { groupVersion } from '../resources';
 import { badRequest, expired } from '../status';
 import { type Call, served, storeNamespace } from './context';
 import { selection, selects } from './read';
+import { toTable } from '../tables';
 
 /** A real server randomises watch lifetimes around its 30 minute minimum request timeout. */
 const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -26,7 +27,7 @@ function keyOf(object: K8sObject): string {
 }
 
 export function handleWatch(call: Call): void {
-  negotiate(call.req.headers.accept, false);
+  const format = negotiate(call.req.headers.accept, true);
   const params = call.url.searchParams;
   const filter = selection(call);
   const namespace = storeNamespace(call);
@@ -44,8 +45,19 @@ export function handleWatch(call: Call): void {
   const res = call.res;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
+  // With a Table asked for (`kubectl get -w`), each object travels as a one-row Table; the
+  // column definitions come with the first event only, as from the real server.
+  let columnsSent = false;
+  const asTable = (object: K8sObject): K8sObject => {
+    if (!format.table) return object;
+    const table = toTable(call.type, format.tableVersion, [object], { resourceVersion: object.metadata?.resourceVersion ?? '' }, call.url.searchParams.get('includeObject'));
+    const out: K8sObject = { ...table, columnDefinitions: columnsSent ? [] : table.columnDefinitions };
+    columnsSent = true;
+    return out;
+  };
   const send = (event: K8sWatchEvent) => {
-    if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
+    const object = event.type === 'BOOKMARK' || event.type === 'ERROR' ? event.object : asTable(event.object);
+    if (!res.writableEnded) res.write(`${JSON.stringify({ type: event.type, object })}\n`);
   };
   const gv = groupVersion(call.type.group, call.info.version);
   const bookmark = (extra?: Record<string, string>) =>
@@ -97,9 +109,19 @@ export function handleWatch(call: Call): void {
       res.end();
       return;
     }
-    // Objects that matched at `revision` are the ones a DELETED or a non-matching MODIFIED must report.
-    for (const object of store.list(call.type.storeName, namespace)) if (selects(filter, object)) visible.add(keyOf(object));
-    for (const change of changes) if (change.type === 'ADDED') visible.delete(keyOf(change.object));
+    // Which objects matched at `revision`: the state before each object's first later change.
+    const first = new Map<string, StoreEvent>();
+    for (const change of changes) {
+      if (change.resource !== call.type.storeName || !inScope(change.object)) continue;
+      if (!first.has(keyOf(change.object))) first.set(keyOf(change.object), change);
+    }
+    for (const object of store.list(call.type.storeName, namespace)) {
+      if (!first.has(keyOf(object)) && selects(filter, object)) visible.add(keyOf(object));
+    }
+    for (const [key, change] of first) {
+      const before = change.type === 'ADDED' ? undefined : change.type === 'MODIFIED' ? change.oldObject : change.object;
+      if (before && selects(filter, before)) visible.add(key);
+    }
     for (const change of changes) deliver(change);
   }
 

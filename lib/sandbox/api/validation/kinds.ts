@@ -102,14 +102,15 @@ function matchLabels(selector: unknown): Record<string, unknown> | undefined {
   return isRecord(selector) && isRecord(selector.matchLabels) ? selector.matchLabels : undefined;
 }
 
-function deploymentErrors(object: K8sObject): FieldError[] {
+/** Deployments and ReplicaSets share these rules; `what` names the kind in messages. */
+function deploymentErrors(object: K8sObject, what: string): FieldError[] {
   const errors: FieldError[] = [];
   const spec = isRecord(object.spec) ? object.spec : {};
   const selector = matchLabels(spec.selector);
   const hasExpressions = isRecord(spec.selector) && Array.isArray(spec.selector.matchExpressions) && spec.selector.matchExpressions.length > 0;
   if (!isRecord(spec.selector)) errors.push({ type: 'FieldValueRequired', field: 'spec.selector', detail: '' });
   else if (!selector && !hasExpressions) {
-    errors.push({ type: 'FieldValueInvalid', field: 'spec.selector', value: spec.selector, detail: 'empty selector is invalid for deployment' });
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.selector', value: spec.selector, detail: `empty selector is invalid for ${what}` });
   }
   if (selector) errors.push(...labelErrors(selector, 'spec.selector.matchLabels'));
   if (spec.replicas !== undefined && (typeof spec.replicas !== 'number' || spec.replicas < 0)) {
@@ -193,7 +194,8 @@ export function validateKind(type: ResourceType, object: K8sObject, old: K8sObje
       errors.push(...podSpecErrors(object.spec, 'spec'), ...(old ? podUpdateErrors(object, old) : []));
       break;
     case 'deployments.apps':
-      errors.push(...deploymentErrors(object), ...(old ? deploymentUpdateErrors(object, old) : []));
+    case 'replicasets.apps':
+      errors.push(...deploymentErrors(object, type.singular), ...(old ? deploymentUpdateErrors(object, old) : []));
       break;
     case 'endpointslices.discovery.k8s.io':
       errors.push(...endpointSliceErrors(object));

@@ -26,8 +26,10 @@ import {
 
 /** EndpointSlices are only written by the runtime; reading their names and owners is enough. */
 export const NamedSchema = z.looseObject({ metadata: MetaSchema });
+/** An object read for its metadata only. */
 export type Named = z.infer<typeof NamedSchema>;
 
+/** The informers the runtime's controllers, kubelet and mesh read from. */
 export interface Informers {
   namespaces: Informer<Namespace>;
   pods: Informer<Pod>;
@@ -53,6 +55,7 @@ export const RESOURCES = {
   destinationrules: 'destinationrules.networking.istio.io',
 } as const;
 
+/** New, empty informers; `runInformers` feeds them. */
 export function createInformers(): Informers {
   return {
     namespaces: new Informer(RESOURCES.namespaces, NamespaceSchema),
@@ -67,6 +70,7 @@ export function createInformers(): Informers {
   };
 }
 
+/** Everything a controller is given. */
 export interface ControllerContext {
   store: ObjectStore;
   admission: AdmissionChain;

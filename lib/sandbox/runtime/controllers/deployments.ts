@@ -26,10 +26,12 @@ const REVISION_HISTORY_LIMIT = 10;
 const POD_TEMPLATE_HASH = 'pod-template-hash';
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
+/** Succeeded or Failed: the pod will not run again. */
 export function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+/** The pod's Ready condition is True. */
 export function isPodReady(pod: Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
@@ -54,6 +56,7 @@ function ownedBy(
   );
 }
 
+/** Starts the Deployment and ReplicaSet controllers (see the top of this file). */
 export function startDeploymentController(ctx: ControllerContext): Controller {
   const { store, informers } = ctx;
   const deployments = new WorkQueue('deployment-controller', (key) => syncDeployment(key));
@@ -239,7 +242,8 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
           { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true },
         ],
       },
-      spec: withPodDefaults(template.spec),
+      // The store's defaulter fills API defaults; the service account is the admission plugin's.
+      spec: { serviceAccountName: 'default', ...template.spec },
       status: { phase: 'Pending', qosClass: 'BestEffort' },
     };
     const admitted = ctx.admission.admit({ operation: 'CREATE', resource: RESOURCES.pods, version: 'v1', namespace, object: pod, dryRun: false });
@@ -252,18 +256,6 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
       deployments.stop();
       replicasets.stop();
     },
-  };
-}
-
-/** The defaults the API server fills into a pod spec that leaves them out. */
-export function withPodDefaults(spec: Record<string, unknown>): Record<string, unknown> {
-  return {
-    restartPolicy: 'Always',
-    terminationGracePeriodSeconds: 30,
-    dnsPolicy: 'ClusterFirst',
-    serviceAccountName: 'default',
-    schedulerName: 'default-scheduler',
-    ...spec,
   };
 }
 

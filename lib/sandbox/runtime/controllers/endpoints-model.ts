@@ -16,6 +16,7 @@ import { matchesMap } from '../labels';
 import type { Pod, Service, ServicePort } from '../shapes';
 import { canonicalJson } from './names';
 
+/** A port of an Endpoints subset or EndpointSlice. */
 export interface EndpointPort {
   name?: string;
   port: number;
@@ -23,12 +24,14 @@ export interface EndpointPort {
   appProtocol?: string;
 }
 
+/** One pod's address in an Endpoints subset. */
 export interface EndpointAddress {
   ip: string;
   nodeName?: string;
   targetRef: { kind: 'Pod'; namespace: string; name: string; uid?: string };
 }
 
+/** Pods reached on the same ports: one Endpoints subset, one EndpointSlice. */
 export interface EndpointGroup {
   ports: EndpointPort[];
   ready: EndpointAddress[];

@@ -17,10 +17,12 @@ import { computeEndpointGroups, endpointsSubsets, sliceEndpoints, type EndpointG
 import { canonicalJson, randomSuffix } from './names';
 import { nowIso } from '../util';
 
+/** The label tying an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
+/** Starts keeping Endpoints and EndpointSlices in line with pods (see the top of this file). */
 export function startEndpointsController(ctx: ControllerContext): Controller {
   const { store, informers } = ctx;
   const queue = new WorkQueue('endpoints-controller', (key) => sync(key));

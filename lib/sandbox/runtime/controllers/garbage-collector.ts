@@ -14,6 +14,7 @@ interface Owned {
   metadata: { name: string; namespace?: string; ownerReferences?: { uid?: string; name: string; kind: string }[] };
 }
 
+/** Starts deleting dependents of deleted owners (see the top of this file). */
 export function startGarbageCollector(ctx: ControllerContext): Controller {
   const { store, informers } = ctx;
   const dependents: [string, Lister<Owned>][] = [

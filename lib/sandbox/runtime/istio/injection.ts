@@ -19,8 +19,11 @@
 import type { K8sObject } from '../../../wire';
 import { isRecord } from '../util';
 
+/** The pod label (and legacy annotation) that asks for or refuses a sidecar. */
 export const INJECT_LABEL = 'sidecar.istio.io/inject';
+/** The annotation a real injection leaves on the pod; tools read it to tell injected pods. */
 export const STATUS_ANNOTATION = 'sidecar.istio.io/status';
+/** Asks for istio-proxy as a Kubernetes native sidecar (an init container with restartPolicy Always). */
 export const NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
 const NAMESPACE_INJECTION = 'istio-injection';
 const REVISION = 'istio.io/rev';
@@ -32,6 +35,7 @@ const REVISION = 'istio.io/rev';
  */
 export const NEVER_INJECTED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage', 'istio-system'];
 
+/** What the injection decision reads about a pod and its namespace. */
 export interface InjectionInput {
   namespace: string;
   namespaceLabels: Record<string, string>;
@@ -42,6 +46,7 @@ export interface InjectionInput {
   revisions: Set<string>;
 }
 
+/** Whether a pod gets a sidecar, and why. */
 export interface InjectionDecision {
   inject: boolean;
   /** The webhook entry that matched, or why none did / the policy said no. */

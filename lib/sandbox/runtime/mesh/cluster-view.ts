@@ -21,6 +21,7 @@ interface Index<T> {
   value: T;
 }
 
+/** Lookups over the informers, for the mesh (see the top of this file). */
 export class ClusterView {
   private services: Index<{ byFqdn: Map<string, Service>; byIp: Map<string, Service> }> | undefined;
   private pods: Index<Map<string, Pod>> | undefined;

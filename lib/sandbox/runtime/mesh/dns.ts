@@ -20,6 +20,7 @@ export const CLUSTER_DOMAIN = 'cluster.local';
 /** Dots a name needs to be tried as given before the search list (the kubelet's ndots). */
 const NDOTS = 5;
 
+/** `name.namespace.svc.cluster.local`. */
 export function serviceFqdn(name: string, namespace: string): string {
   return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }

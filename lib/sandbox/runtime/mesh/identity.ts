@@ -10,11 +10,13 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Who a request comes from, as its proxy credentials say. */
 export type ClientIdentity =
   | { kind: 'node' }
   | { kind: 'pod'; namespace: string; name: string }
   | { kind: 'invalid'; reason: string };
 
+/** Issues and checks pods' proxy credentials (see the top of this file). */
 export class MeshIdentity {
   constructor(private readonly secret: Buffer = randomBytes(32)) {}
 

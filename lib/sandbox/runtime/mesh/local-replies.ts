@@ -9,6 +9,7 @@
  */
 import type { ServerResponse } from 'node:http';
 
+/** Answers with `status` and a plain-text body, unless an answer has begun (then the connection is cut). */
 export function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();

@@ -36,6 +36,7 @@ const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'pro
 /** Ports pilot-agent and Envoy serve on a sidecar pod's localhost. */
 const AGENT_PORTS = new Set([15000, 15020, 15021]);
 
+/** A request's headers without hop-by-hop ones (and without the proxy credentials). */
 export function requestHeaders(req: IncomingMessage): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -44,6 +45,7 @@ export function requestHeaders(req: IncomingMessage): Record<string, string | st
   return out;
 }
 
+/** The mesh proxy server (see the top of this file). */
 export class MeshProxy {
   private readonly server: Server;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });

@@ -22,6 +22,7 @@ import { clusterNotFound, connectionRefused, dressAsEnvoy, faultAbort, noHealthy
 import type { ForwardOptions, MeshClient } from './types';
 import { applyHeaderOperations, chooseWeighted, durationMs, faultFires, firstMatchingRoute, rewritePath, type RequestFacts } from './routing';
 
+/** One request through a sidecar, with what routing it needs. */
 export interface SidecarRequest {
   req: IncomingMessage;
   res: ServerResponse;
@@ -59,6 +60,7 @@ function facts(request: SidecarRequest): RequestFacts {
   };
 }
 
+/** Routes and sends (or answers) one request as the client's sidecar would. */
 export async function routeViaSidecar(request: SidecarRequest): Promise<void> {
   const { res, service, view, port, client } = request;
   const namespace = service.metadata.namespace ?? 'default';

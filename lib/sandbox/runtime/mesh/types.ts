@@ -10,6 +10,7 @@ export interface PodRuntimeAccess {
   quitSidecar(namespace: string, name: string): boolean;
 }
 
+/** The client of one request, as the mesh knows it. */
 export interface MeshClient {
   pod?: Pod;
   namespace?: string;

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { AnswerSpec } from './answers';
 
+/** Where an answer server listens, for a pod IP and container port. */
 export interface Listening {
   /** The address the pod would have in a cluster. */
   podIp: string;
@@ -37,6 +38,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
+/** One container port's HTTP server (see the top of this file). */
 export class AnswerServer {
   private readonly server: Server;
 

@@ -6,12 +6,18 @@
  */
 import type { Container } from '../shapes';
 
+/** The response body (see lib/sandbox/scenarios/README.md for all answer annotations). */
 export const ANSWER = 'splitscope.dev/answer';
+/** The response status code. */
 export const ANSWER_STATUS = 'splitscope.dev/answer-status';
+/** Response headers, a JSON object. */
 export const ANSWER_HEADERS = 'splitscope.dev/answer-headers';
+/** Milliseconds to wait before answering. */
 export const ANSWER_DELAY_MS = 'splitscope.dev/answer-delay-ms';
+/** `"true"`: answer a JSON description of the request. */
 export const ANSWER_ECHO = 'splitscope.dev/answer-echo';
 
+/** How a container answers. */
 export interface AnswerSpec {
   status: number;
   headers: Record<string, string>;

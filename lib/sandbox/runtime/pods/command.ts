@@ -14,6 +14,7 @@ const ENTRYPOINTS: { pattern: RegExp; entrypoint: string[] }[] = [
   { pattern: /(^|\/)(alpine|busybox|debian|ubuntu)\/?[^/]*$/, entrypoint: [] },
 ];
 
+/** A command to run: executable, arguments and the whole environment. */
 export interface CommandLine {
   file: string;
   args: string[];
@@ -81,12 +82,14 @@ export function commandLineFor(pod: Pod, container: Container, base: Record<stri
   return { file, args, env };
 }
 
+/** A started command. */
 export interface RunningCommand {
   readonly child: ChildProcess;
   /** Signals the whole process group (the command and everything it started). */
   kill(signal: NodeJS.Signals): void;
 }
 
+/** What a running command reports. */
 export interface CommandCallbacks {
   onOutput(text: string): void;
   /** Exactly once: the exit code, or the spawn error when the command could not start. */
@@ -99,6 +102,7 @@ function codeForSignal(signal: NodeJS.Signals): number {
   return 128 + (numbers[signal] ?? 9);
 }
 
+/** Starts `line` in `cwd` as the leader of a new process group. */
 export function runCommand(line: CommandLine, cwd: string, callbacks: CommandCallbacks): RunningCommand {
   // Next.js's global types make NODE_ENV required in every ProcessEnv; a pod's environment
   // rightly has none, and Node itself types env as a plain string map.

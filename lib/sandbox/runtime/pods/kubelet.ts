@@ -16,28 +16,30 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { PodLogs } from '../../logs';
 import { RESOURCES, type ControllerContext } from '../controllers/context';
 import { isTerminal } from '../controllers/deployments';
-import type { Container, Pod } from '../shapes';
+import type { Pod } from '../shapes';
 import { isRecord, nowIso } from '../util';
 import { WorkQueue, objectKey, splitKey, updateStored } from '../work-queue';
 import { AnswerServer, type Listening } from './answer-server';
 import { answerFor } from './answers';
-import { commandLineFor, runCommand, type RunningCommand } from './command';
+import { commandLineFor, runCommand } from './command';
+import {
+  PROXY_CONTAINER,
+  containerId,
+  containerKind,
+  newContainer,
+  restartBackoffMs,
+  restoreContainers,
+  type ContainerRun,
+  type PodRun,
+} from './containers';
 import { PodIpAllocator } from './pod-ips';
-import { renderPodStatus, type ContainerState, type ContainerView, type PodView } from './pod-status';
+import { POD_UID_VARIABLE, ProcessRecords } from './process-records';
+import { renderPodStatus, type ContainerState } from './pod-status';
 
-/** The name of the container Istio injects, which the mesh proxy stands in for. */
-export const PROXY_CONTAINER = 'istio-proxy';
-
-/** Reason and message of a command pod the sandbox's restart cut short. */
-export const NODE_RESTART = {
-  reason: 'NodeRestart',
-  message: 'The sandbox (this pod\'s node) restarted while the pod was running its command; the process did not survive.',
-};
-
+/** What the kubelet is given by the runtime. */
 export interface KubeletOptions {
   ctx: ControllerContext;
   logs: PodLogs;
@@ -50,41 +52,7 @@ export interface KubeletOptions {
   baseEnv(pod: Pod): Record<string, string>;
 }
 
-/** Images the runtime itself stands in for (istiod, Envoy): their containers run nothing. */
-const SIMULATED_IMAGES = /(^|\/)istio\/(pilot|proxyv2)(:|@|$)/;
-
-type Kind = 'command' | 'answer' | 'idle' | 'mesh' | 'done';
-
-interface ContainerRun extends ContainerView {
-  kind: Kind;
-  spec: Container;
-  process?: RunningCommand;
-  servers: AnswerServer[];
-  restartTimer?: NodeJS.Timeout;
-}
-
-interface PodRun extends PodView {
-  key: string;
-  uid: string;
-  namespace: string;
-  name: string;
-  restartPolicy: string;
-  cwd: string;
-  containers: ContainerRun[];
-  deadlineTimer?: NodeJS.Timeout;
-  torn: boolean;
-  released: boolean;
-}
-
-function containerId(): string {
-  return randomBytes(32).toString('hex');
-}
-
-/** Back-off before restarting a container that exited, as the kubelet grows it: 10 s doubling to 5 min. */
-export function restartBackoffMs(restartCount: number): number {
-  return Math.min(10_000 * 2 ** restartCount, 300_000);
-}
-
+/** The sandbox's one node agent: runs every pod of the store (see the top of this file). */
 export class Kubelet {
   private readonly runs = new Map<string, PodRun>();
   private readonly ips = new PodIpAllocator();
@@ -93,10 +61,14 @@ export class Kubelet {
   private runningCommands = 0;
   private readonly queue: WorkQueue;
   private readonly unsubscribe: () => void;
+  private readonly records: ProcessRecords;
   private stopped = false;
 
   constructor(private readonly options: KubeletOptions) {
     const { informers } = options.ctx;
+    this.records = new ProcessRecords(options.dir);
+    const leftovers = this.records.killLeftovers();
+    if (leftovers > 0) console.warn(`[sandbox kubelet] killed ${leftovers} process group(s) a previous run left behind`);
     this.queue = new WorkQueue('kubelet', (key) => this.sync(key));
     // Pods that were running before a restart keep their IPs: reserve them all before any new pod gets one.
     for (const pod of informers.pods.list()) {
@@ -159,8 +131,8 @@ export class Kubelet {
     const restarted = pod.status?.startTime !== undefined;
     const ip = restarted && pod.status?.podIP ? pod.status.podIP : this.ips.allocate();
     const uid = pod.metadata.uid ?? '';
+    // Made when a command first runs: answer-only pods never need one.
     const cwd = join(this.options.dir, 'pods', `${namespace}_${pod.metadata.name}_${uid.slice(0, 8)}`);
-    mkdirSync(cwd, { recursive: true });
     const initStatuses = pod.status?.['initContainerStatuses'];
     const previous = new Map(
       [...(pod.status?.containerStatuses ?? []), ...(Array.isArray(initStatuses) ? initStatuses : [])]
@@ -171,9 +143,9 @@ export class Kubelet {
     const firstApp = pod.spec.containers.find((c) => c.name !== PROXY_CONTAINER)?.name;
     for (const spec of pod.spec.initContainers ?? []) {
       const sidecar = spec.restartPolicy === 'Always';
-      containers.push(this.newContainer(spec, true, sidecar, sidecar ? this.kindOf(pod, spec, false) : 'done'));
+      containers.push(newContainer(spec, true, sidecar, sidecar ? containerKind(pod, spec, false) : 'done'));
     }
-    for (const spec of pod.spec.containers) containers.push(this.newContainer(spec, false, false, this.kindOf(pod, spec, spec.name === firstApp)));
+    for (const spec of pod.spec.containers) containers.push(newContainer(spec, false, false, containerKind(pod, spec, spec.name === firstApp)));
     const run: PodRun = {
       key,
       uid,
@@ -186,81 +158,16 @@ export class Kubelet {
       containers,
       torn: false,
       released: false,
+      startedMs: pod.status?.startTime ? Date.parse(pod.status.startTime) : Date.now(),
     };
     this.runs.set(key, run);
 
-    if (restarted) this.restore(run, previous);
-    this.writeStatus(run, pod.spec.nodeName === undefined);
+    if (restarted) restoreContainers(run, previous);
     for (const container of run.containers) if (!container.finished) this.start(run, container);
     this.armDeadline(run, pod.spec.activeDeadlineSeconds);
-    this.writeStatus(run, false);
-  }
-
-  /** After a sandbox restart: finished containers stay finished; a running command under Never fails the pod. */
-  private restore(run: PodRun, previous: Map<string, Record<string, unknown>>): void {
-    for (const container of run.containers) {
-      const before = previous.get(container.name);
-      if (!before) continue;
-      container.restartCount = typeof before.restartCount === 'number' ? before.restartCount : 0;
-      const t = isRecord(before.state) && isRecord(before.state.terminated) ? before.state.terminated : undefined;
-      if (t && container.kind !== 'answer' && container.kind !== 'idle') {
-        const state: ContainerState = {
-          terminated: {
-            exitCode: typeof t.exitCode === 'number' ? t.exitCode : 0,
-            reason: typeof t.reason === 'string' ? t.reason : 'Completed',
-            finishedAt: typeof t.finishedAt === 'string' ? t.finishedAt : nowIso(),
-          },
-        };
-        if (container.kind === 'command' && run.restartPolicy !== 'Never') continue; // it would have been restarted
-        Object.assign(container, { state, finished: true, started: true, ready: false });
-      }
-    }
-    const lost = run.containers.filter((c) => c.kind === 'command' && !c.finished);
-    if (lost.length > 0 && run.restartPolicy === 'Never') {
-      run.failure = NODE_RESTART;
-      for (const container of run.containers) {
-        if (container.finished) continue;
-        Object.assign(container, {
-          state: { terminated: { exitCode: 137, reason: 'Error', message: NODE_RESTART.message, finishedAt: nowIso() } },
-          finished: true,
-          started: true,
-          ready: false,
-        });
-      }
-    } else {
-      for (const container of lost) container.restartCount += 1;
-    }
-  }
-
-  private kindOf(pod: Pod, spec: Container, first: boolean): Kind {
-    if (spec.name === PROXY_CONTAINER) return 'mesh';
-    // Istio's own control plane is simulated by the runtime, never run.
-    if (SIMULATED_IMAGES.test(spec.image ?? '')) return 'idle';
-    if (commandLineFor(pod, spec, {})) return 'command';
-    if (answerFor(pod.metadata.annotations, spec, first)) return 'answer';
-    return 'idle';
-  }
-
-  private newContainer(spec: Container, init: boolean, sidecar: boolean, kind: Kind): ContainerRun {
-    const done = kind === 'done';
-    const now = nowIso();
-    return {
-      name: spec.name,
-      image: spec.image ?? '',
-      init,
-      sidecar,
-      kind,
-      spec,
-      state: done
-        ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } }
-        : { waiting: { reason: 'ContainerCreating' } },
-      ready: false,
-      restartCount: 0,
-      containerId: containerId(),
-      finished: done,
-      started: done,
-      servers: [],
-    };
+    this.writeStatus(run, pod.spec.nodeName === undefined);
+    // A pod the restart left with nothing to run holds no IP.
+    if (run.containers.every((c) => c.finished)) void this.release(run);
   }
 
   private start(run: PodRun, container: ContainerRun): void {
@@ -306,7 +213,8 @@ export class Kubelet {
         container.servers.push(server);
         const listening = await server.start(run.ip, port);
         if (run.torn) return;
-        this.addresses.set(`${run.ip}:${port}`, listening);
+        // A port two containers of one pod both declare stays the first one's, as on a node.
+        if (!this.addresses.has(`${run.ip}:${port}`)) this.addresses.set(`${run.ip}:${port}`, listening);
         if (listening.fallbackReason) {
           this.options.logs.append(
             run.namespace,
@@ -330,23 +238,32 @@ export class Kubelet {
 
   private startCommand(run: PodRun, container: ContainerRun): void {
     const pod = this.options.ctx.informers.pods.get(run.namespace, run.name);
-    const line = pod && commandLineFor({ ...pod, status: { ...pod.status, podIP: run.ip } }, container.spec, this.options.baseEnv(pod));
+    const line = pod && commandLineFor({ ...pod, status: { ...pod.status, podIP: run.ip } }, container.spec, {
+      ...this.options.baseEnv(pod),
+      [POD_UID_VARIABLE]: run.uid,
+    });
     if (!line) return;
+    mkdirSync(run.cwd, { recursive: true });
     this.runningCommands += 1;
     const startedAt = nowIso();
     this.running(container);
-    container.process = runCommand(line, run.cwd, {
+    const running = runCommand(line, run.cwd, {
       onOutput: (text) => {
         if (!run.torn) this.options.logs.append(run.namespace, run.name, container.name, text);
       },
       onExit: (result) => {
         this.runningCommands -= 1;
         container.process = undefined;
+        if (pgid !== undefined) this.records.remove(pgid);
         this.nextWaiting();
         if ('startError' in result) this.exited(run, container, { exitCode: 128, reason: 'StartError', message: result.startError, startedAt });
         else this.exited(run, container, { exitCode: result.exitCode, startedAt });
       },
     });
+    // The child leads its own process group (detached), so its pid is the group's id.
+    const pgid = running.child.pid;
+    if (pgid !== undefined) this.records.add(pgid, run.uid);
+    container.process = running;
   }
 
   private nextWaiting(): void {
@@ -416,7 +333,7 @@ export class Kubelet {
 
   private armDeadline(run: PodRun, seconds: number | undefined): void {
     if (seconds === undefined || run.failure) return;
-    const remaining = Date.parse(run.startTime) + seconds * 1000 - Date.now();
+    const remaining = run.startedMs + seconds * 1000 - Date.now();
     run.deadlineTimer = setTimeout(() => this.deadlineExceeded(run), Math.max(0, remaining));
     run.deadlineTimer.unref();
   }

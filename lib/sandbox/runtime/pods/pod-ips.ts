@@ -21,11 +21,13 @@ function toNumber(ip: string): number | undefined {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
+/** Whether `ip` is in the sandbox's pod range. */
 export function isPodIp(ip: string): boolean {
   const n = toNumber(ip);
   return n !== undefined && n >= FIRST >>> 0 && n <= LAST >>> 0;
 }
 
+/** Hands out and takes back pod IPs (see the top of this file). */
 export class PodIpAllocator {
   private readonly used = new Set<string>();
   private next = FIRST >>> 0;

@@ -7,6 +7,7 @@
  */
 import { isRecord, nowIso } from '../util';
 
+/** A container's state, as containerStatuses[].state reads. */
 export type ContainerState =
   | { waiting: { reason: string; message?: string } }
   | { running: { startedAt: string } }
@@ -22,6 +23,7 @@ export type ContainerState =
       };
     };
 
+/** What the status needs to know of a container. */
 export interface ContainerView {
   name: string;
   image: string;
@@ -40,6 +42,7 @@ export interface ContainerView {
   started: boolean;
 }
 
+/** What the status needs to know of a pod. */
 export interface PodView {
   ip: string;
   startTime: string;
@@ -48,6 +51,7 @@ export interface PodView {
   failure?: { reason: string; message: string };
 }
 
+/** A pod's phase. */
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
 
 function exitCodeOf(state: ContainerState): number | undefined {
