@@ -5,6 +5,7 @@
  * comparison: the real control plane has neither, the sandbox has both.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { buildProbePod } from '@/lib/probe/pod';
 import type { Json } from '@/lib/wire';
 import { both, bothInTurn, Comparison, DIFF_NAMESPACE, differences, normalise, startSides, type Sides } from './support/differential';
 import { kubeRequest, kubeWatch, type KubeWatch } from './support/kube-http';
@@ -70,6 +71,14 @@ describe('pods', () => {
     await c.step(sides, 'delete', { method: 'DELETE', path: `${podsPath}/${name}`, query: { gracePeriodSeconds: '0' } }, { pod: true });
     await c.step(sides, 'get after delete', { path: `${podsPath}/${name}` }, { pod: true });
     expectOnlyKnown(ctx, 'pods', c.lines);
+  });
+
+  it.for([true, false])('admits the prober pod Splitscope builds (sidecar=%s) alike, in a dry run', async (sidecar, ctx) => {
+    const pod: Json = JSON.parse(JSON.stringify(buildProbePod({ id: `diff-${sidecar ? 'mesh' : 'plain'}`, namespace: ns, url: 'http://my-apache-vs/', rate: 50, count: 500, sidecar, deadlineSeconds: 600 })));
+    const c = new Comparison();
+    // The sandbox injects a sidecar (sidecar=true), as Istio's webhook would; the bare control plane has no webhook.
+    await c.step(sides, 'create with dryRun=All', { method: 'POST', path: podsPath, query: { dryRun: 'All' }, body: pod }, { pod: true, withoutInjection: true });
+    expectOnlyKnown(ctx, `probe-pod sidecar=${sidecar}`, c.lines);
   });
 
   it('refuses invalid pods alike', async (ctx) => {

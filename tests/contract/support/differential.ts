@@ -92,6 +92,43 @@ const GENERATED_METADATA: Record<string, string> = {
 export interface NormaliseOptions {
   /** Leave out `status` and `spec.nodeName` of pods: a kubelet and a scheduler write them. */
   pod?: boolean;
+  /**
+   * Leave out what Istio's sidecar injector adds to a pod (the sandbox has one; a bare
+   * control plane has no webhook): its containers, init containers, volumes, labels and
+   * annotations.
+   */
+  withoutInjection?: boolean;
+}
+
+const INJECTED_CONTAINERS = new Set(['istio-proxy', 'istio-init', 'istio-validation']);
+const INJECTED_VOLUMES = /^(istio|workload-|credential-socket$)/;
+const INJECTED_METADATA = /^(sidecar\.istio\.io\/status|istio\.io\/rev|kubectl\.kubernetes\.io\/default-(logs-)?container|prometheus\.io\/|security\.istio\.io\/tlsMode|service\.istio\.io\/canonical-)/;
+
+function isMap(value: Json | undefined): value is { [k: string]: Json } {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Removes the sidecar injector's additions from a pod, in place. */
+function stripInjection(pod: { [k: string]: Json }): void {
+  const named = (list: Json | undefined, drop: (name: string) => boolean): Json[] | undefined =>
+    Array.isArray(list) ? list.filter((e) => !(isMap(e) && typeof e.name === 'string' && drop(e.name))) : undefined;
+  const spec = pod.spec;
+  if (isMap(spec)) {
+    for (const key of ['containers', 'initContainers', 'volumes']) {
+      const kept = named(spec[key], key === 'volumes' ? (n) => INJECTED_VOLUMES.test(n) : (n) => INJECTED_CONTAINERS.has(n));
+      if (kept === undefined) continue;
+      if (kept.length === 0) delete spec[key];
+      else spec[key] = kept;
+    }
+  }
+  const metadata = pod.metadata;
+  if (isMap(metadata)) {
+    for (const key of ['labels', 'annotations']) {
+      const map = metadata[key];
+      if (!isMap(map)) continue;
+      for (const k of Object.keys(map)) if (INJECTED_METADATA.test(k)) delete map[k];
+    }
+  }
 }
 
 function normaliseValue(value: Json, key: string, parentKey: string, options: NormaliseOptions): Json {
@@ -125,11 +162,12 @@ function normaliseValue(value: Json, key: string, parentKey: string, options: No
 export function normalise(value: Json | undefined, options: NormaliseOptions = {}): Json | undefined {
   if (value === undefined) return undefined;
   const out = normaliseValue(value, '', '', options);
-  if (options.pod && out !== null && typeof out === 'object' && !Array.isArray(out)) {
+  if (options.pod && isMap(out)) {
     delete out.status;
     const spec = out.spec;
-    if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) delete spec.nodeName;
+    if (isMap(spec)) delete spec.nodeName;
   }
+  if (options.withoutInjection && isMap(out)) stripInjection(out);
   return out;
 }
 
