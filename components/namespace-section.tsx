@@ -6,8 +6,10 @@ import type { DescribedError, Loaded } from '@/lib/api/respond';
 import { swrFetcher, type ApiRequestError } from '@/lib/client/fetcher';
 import type { NamespaceSummary, ServiceSummary } from '@/lib/kube/types';
 import type { VirtualServiceSummary } from '@/lib/server/virtualservices';
+import { resolveHost } from '@/lib/split/hosts';
 import { ClusterErrorNotice } from './cluster-error';
 import { destinationLabel } from './labels';
+import { RevertButton } from './revert-button';
 import { SplitBar } from './split-bar';
 
 /** Refresh cadence of the overview: cheap list calls, so a few seconds keeps it live. */
@@ -78,9 +80,12 @@ function VirtualServiceCard({ vs }: { vs: VirtualServiceSummary }) {
         <div className="flex items-center gap-3 text-xs text-slate-500">
           <span>{vs.apiVersion}</span>
           {vs.revisions > 0 ? (
-            <Link href={`/designer/${vs.namespace}/${vs.name}#history`} className="text-sky-700 hover:underline">
-              {vs.revisions} recorded revision{vs.revisions > 1 ? 's' : ''} (revert)
-            </Link>
+            <>
+              <RevertButton vs={vs} />
+              <Link href={`/designer/${vs.namespace}/${vs.name}#history`} className="text-sky-700 hover:underline">
+                history ({vs.revisions})
+              </Link>
+            </>
           ) : null}
         </div>
       </div>
@@ -123,7 +128,7 @@ export function NamespaceSection({
 }) {
   const services = useLoaded(`/api/services?namespace=${namespace.name}`, initialServices);
   const virtualServices = useLoaded(`/api/virtualservices?namespace=${namespace.name}`, initialVirtualServices);
-  const splitHosts = new Set((virtualServices.data?.virtualServices ?? []).flatMap((vs) => vs.hosts));
+  const splitHosts = new Set((virtualServices.data?.virtualServices ?? []).flatMap((vs) => vs.hosts.map((h) => resolveHost(h, vs.namespace))));
 
   return (
     <section aria-labelledby={`ns-${namespace.name}`} className="rounded-lg border border-slate-200 bg-slate-50/50" data-testid={`namespace-${namespace.name}`}>
@@ -176,7 +181,7 @@ export function NamespaceSection({
                 </thead>
                 <tbody>
                   {services.data.services.map((service) => (
-                    <ServiceRow key={service.name} service={service} hasSplit={splitHosts.has(service.name)} />
+                    <ServiceRow key={service.name} service={service} hasSplit={splitHosts.has(resolveHost(service.name, service.namespace))} />
                   ))}
                 </tbody>
               </table>

@@ -15,6 +15,7 @@ export {
   FIELD_MANAGER,
   getVirtualService,
   listDestinationRules,
+  listServiceEntries,
   listVirtualServices,
   patchVirtualService,
   type JsonPatchOperation,

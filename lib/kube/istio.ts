@@ -5,14 +5,16 @@ import {
   type IstioVersion,
   type K8sDestinationRule,
   type K8sList,
+  type K8sObject,
   type K8sVirtualService,
 } from '../wire';
 import { getConnection, type ClusterConnection } from './client';
 import { istioVersionFor } from './discovery';
-import { clusterCall } from './errors';
+import { clusterCall, ClusterError } from './errors';
 
 const VIRTUAL_SERVICES = 'virtualservices';
 const DESTINATION_RULES = 'destinationrules';
+const SERVICE_ENTRIES = 'serviceentries';
 
 /** Splitscope's field manager name, visible in managedFields on every write. */
 export const FIELD_MANAGER = 'splitscope';
@@ -59,6 +61,22 @@ export async function listDestinationRules(
   connection: ClusterConnection = getConnection(),
 ): Promise<K8sDestinationRule[]> {
   return (await listIstio<K8sDestinationRule>(DESTINATION_RULES, 'DestinationRule', namespace, connection)).items;
+}
+
+/**
+ * ServiceEntries (hosts outside the cluster's Services that destinations may name). A
+ * cluster that does not serve them (404) has none.
+ */
+export async function listServiceEntries(
+  { namespace }: { namespace?: string } = {},
+  connection: ClusterConnection = getConnection(),
+): Promise<K8sObject[]> {
+  try {
+    return (await listIstio<K8sObject>(SERVICE_ENTRIES, 'ServiceEntry', namespace, connection)).items;
+  } catch (error) {
+    if (error instanceof ClusterError && error.status === 404) return [];
+    throw error;
+  }
 }
 
 export async function getVirtualService(

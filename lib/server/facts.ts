@@ -4,6 +4,7 @@ import {
   discoverIstio,
   listDestinationRules,
   listNamespaces,
+  listServiceEntries,
   listPods,
   listServices,
   listVirtualServices,
@@ -94,11 +95,12 @@ export async function gatherFacts(focus: string): Promise<GatheredFacts> {
     namespaces = [{ name: focus, injection: 'unset', labels: {} }];
   }
   const names = namespaces.map((n) => n.name);
-  const [services, pods, destinationRules, virtualServices, istio] = await Promise.all([
+  const [services, pods, destinationRules, virtualServices, serviceEntries, istio] = await Promise.all([
     readAcross('services', names, (namespace) => listServices(namespace), gaps),
     readAcross('pods', names, (namespace) => listPods({ namespace }), gaps),
     readAcross('DestinationRules', names, (namespace) => listDestinationRules({ namespace }), gaps),
     readAcross('VirtualServices', names, (namespace) => listVirtualServices({ namespace }), gaps),
+    readAcross('ServiceEntries', names, (namespace) => listServiceEntries({ namespace }), gaps),
     discoverIstio(),
   ]);
   if (!istio.controlPlaneVersion && istio.controlPlaneNote) gaps.push(`Istio version unknown (${istio.controlPlaneNote})`);
@@ -118,6 +120,10 @@ export async function gatherFacts(focus: string): Promise<GatheredFacts> {
       destinationRules: destinationRules.map(toDestinationRuleFact),
       virtualServices: virtualServices.map(toVirtualServiceFact),
       namespaces: namespaces.map((n) => ({ name: n.name, injection: n.injection })),
+      serviceEntries: serviceEntries.map((se) => {
+        const spec = se.spec && typeof se.spec === 'object' ? (se.spec as { hosts?: unknown }) : {};
+        return { namespace: se.metadata?.namespace ?? '', name: se.metadata?.name ?? '', hosts: strings(spec.hosts) ?? [] };
+      }),
       istioVersion: istio.controlPlaneVersion,
     },
     gaps,

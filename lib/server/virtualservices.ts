@@ -33,6 +33,8 @@ export interface VirtualServiceSummary {
   exportTo: string[];
   routes: RouteSplit[];
   revisions: number;
+  /** The newest recorded revision, for a one-click revert from the overview. */
+  lastRevision?: Pick<HistoryEntry, 'revision' | 'at' | 'kind' | 'route' | 'destinations'>;
 }
 
 /** One VirtualService with its split per route, checks per HTTP route and weight history. */
@@ -66,6 +68,8 @@ function strings(value: unknown): string[] {
 }
 
 export function summarize(vs: K8sVirtualService): VirtualServiceSummary {
+  const history = historyOf(vs).entries;
+  const last = history[history.length - 1];
   return {
     namespace: vs.metadata?.namespace ?? '',
     name: vs.metadata?.name ?? '',
@@ -75,7 +79,8 @@ export function summarize(vs: K8sVirtualService): VirtualServiceSummary {
     gateways: strings(vs.spec?.gateways),
     exportTo: strings(vs.spec?.exportTo),
     routes: splitsOf(vs),
-    revisions: historyOf(vs).entries.length,
+    revisions: history.length,
+    ...(last ? { lastRevision: { revision: last.revision, at: last.at, kind: last.kind, route: last.route, destinations: last.destinations } } : {}),
   };
 }
 

@@ -116,7 +116,7 @@ describe('designer (Chromium)', () => {
     await revertNewest(page);
   });
 
-  it('does the same with the keyboard, and revert restores 10/90', async () => {
+  it("does the same with the keyboard, and the overview's one-click revert restores 10/90", async () => {
     await openDesigner(page);
     const slider = page.getByRole('slider', { name: SLIDER });
     expect(await sliderValue(page)).toBe(10);
@@ -129,8 +129,11 @@ describe('designer (Chromium)', () => {
     await applyAndWait(page);
     expect(weightsOf(kubectlVirtualService())).toEqual([30, 70]);
 
-    await revertNewest(page);
-    await page.reload();
+    await page.goto(appUrl('/?namespace=default'));
+    await page.getByTestId(`vs-${VS}`).getByRole('button', { name: /^Revert to #/ }).click();
+    await expect.poll(() => weightsOf(kubectlVirtualService()), { timeout: 15_000 }).toEqual([10, 90]);
+    await expect.poll(() => page.getByTestId(`vs-${VS}`).getByTestId('split-legend-item').first().innerText(), { timeout: 15_000 }).toContain('10%');
+    await page.goto(appUrl(`/designer/default/${VS}?route=0`));
     await page.getByRole('slider', { name: SLIDER }).waitFor();
     expect(await sliderValue(page)).toBe(10);
   });
