@@ -4,28 +4,20 @@
  * the real server and on the sandbox, and the answers compared: status, warnings (unknown
  * fields), and the object as it would be stored (pruned, defaulted) or the refusal.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { loadCorpus } from '../integration/api/support/corpus';
 import { obj } from '../integration/api/support/json';
-import { Comparison, DIFF_NAMESPACE, startSides, type Sides } from './support/differential';
+import { Comparison, DIFF_NAMESPACE, sidesForFile } from './support/differential';
 import { expectOnlyKnown } from './support/known-differences';
 
-let sides: Sides;
-
-beforeAll(async () => {
-  sides = await startSides();
-}, 120_000);
-
-afterAll(async () => {
-  await sides?.stop();
-});
+const sides = sidesForFile();
 
 describe('the corpus as each side would store it', () => {
   it.for(loadCorpus().map((entry) => ({ file: entry.file, entry })))('$file', async ({ entry }, ctx) => {
     const body = structuredClone(entry.object);
     obj(body.metadata, 'metadata').namespace = DIFF_NAMESPACE;
     const c = new Comparison();
-    await c.step(sides, 'create with dryRun=All', {
+    await c.step(sides(), 'create with dryRun=All', {
       method: 'POST',
       path: `/apis/networking.istio.io/${entry.version}/namespaces/${DIFF_NAMESPACE}/virtualservices`,
       query: { dryRun: 'All' },

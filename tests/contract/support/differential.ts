@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox } from '@/lib/sandbox';
 import type { Json } from '@/lib/wire';
 import { kubeRequest, type KubeRequest, type KubeResponse } from './kube-http';
@@ -48,6 +49,24 @@ export async function startSides(): Promise<Sides> {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Starts both sides before a test file's tests and stops the sandbox after them. Returns
+ * how the tests reach them.
+ */
+export function sidesForFile(): () => Sides {
+  let sides: Sides | undefined;
+  beforeAll(async () => {
+    sides = await startSides();
+  }, 120_000);
+  afterAll(async () => {
+    await sides?.stop();
+  });
+  return () => {
+    if (sides === undefined) throw new Error('the real server and the sandbox are not started (see the beforeAll failure)');
+    return sides;
+  };
 }
 
 async function ensureDiffNamespace(conn: KubeConnection): Promise<void> {

@@ -178,32 +178,18 @@ export function worldFor(vs: JsonObject): World {
       },
     });
   }
+  const istio = (kind: string, plural: string, name: string, spec: JsonObject): WorldObject => ({
+    collection: `/apis/networking.istio.io/v1/namespaces/${vsNamespace}/${plural}`,
+    name,
+    body: { apiVersion: 'networking.istio.io/v1', kind, metadata: { name, namespace: vsNamespace }, spec },
+  });
   for (const [host, subsets] of subsetsByHost) {
-    const name = `corpus-${dnsLabel(host)}`;
-    objects.push({
-      collection: `/apis/networking.istio.io/v1/namespaces/${vsNamespace}/destinationrules`,
-      name,
-      body: {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'DestinationRule',
-        metadata: { name, namespace: vsNamespace },
-        spec: { host, subsets: [...subsets].sort().map((subset) => ({ name: subset, labels: { version: subset } })) },
-      },
-    });
+    const subsetList = [...subsets].sort().map((subset) => ({ name: subset, labels: { version: subset } }));
+    objects.push(istio('DestinationRule', 'destinationrules', `corpus-${dnsLabel(host)}`, { host, subsets: subsetList }));
   }
   for (const e of external.values()) {
-    const name = `corpus-${dnsLabel(e.name)}`;
     const ports = (e.ports.size > 0 ? [...e.ports].sort((a, b) => a - b) : [80]).map((number) => ({ number, name: `http-${number}`, protocol: 'HTTP' }));
-    objects.push({
-      collection: `/apis/networking.istio.io/v1/namespaces/${vsNamespace}/serviceentries`,
-      name,
-      body: {
-        apiVersion: 'networking.istio.io/v1',
-        kind: 'ServiceEntry',
-        metadata: { name, namespace: vsNamespace },
-        spec: { hosts: [e.name], location: 'MESH_EXTERNAL', resolution: 'DNS', ports },
-      },
-    });
+    objects.push(istio('ServiceEntry', 'serviceentries', `corpus-${dnsLabel(e.name)}`, { hosts: [e.name], location: 'MESH_EXTERNAL', resolution: 'DNS', ports }));
   }
   return { namespaces: [...namespaces].sort(), objects, externalHosts: [...external.values()].map((e) => e.name).sort() };
 }
