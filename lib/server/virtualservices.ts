@@ -152,10 +152,23 @@ async function sendPlan(
   const diff = yamlDiff(current, plan.result);
   const base = { dryRun, findings, diff, patch, gaps };
   if (!dryRun) {
-    const object = await patchVirtualService({ namespace, name, patch, dryRun });
+    const object = await patchVirtualService({ namespace, name, patch, dryRun }).catch((error: unknown) => conflictIfMoved(error, namespace, name, resourceVersion));
     return { ...base, object, routes: splitsOf(object), cluster: { accepted: true } };
   }
   return { ...base, ...(await askCluster(() => patchVirtualService({ namespace, name, patch, dryRun: true }), plan.result)) };
+}
+
+/**
+ * A write that lands between our read and our patch makes the patch's `test` guards
+ * fail, which the API server reports as a bare 422 (the guards run before the
+ * resourceVersion precondition). That is a conflict: say so, with the current object.
+ */
+async function conflictIfMoved(error: unknown, namespace: string, name: string, resourceVersion: string): Promise<never> {
+  if (error instanceof ClusterError && error.status === 422) {
+    const current = await getVirtualService({ namespace, name }).catch(() => undefined);
+    if (current && current.metadata?.resourceVersion !== resourceVersion) throw staleVersion(current, resourceVersion);
+  }
+  throw error;
 }
 
 /** A dry run's cluster verdict is a value to show next to our findings, not a failure. */
