@@ -85,10 +85,10 @@ describe('a concurrent write between Splitscope’s read and its write', () => {
     expect(meta(stored, 'labels')).toEqual({ touched: 'by-someone-else' });
   });
 
-  // App bug (see the report): the patch's `test` guard on the route fails first, and the
-  // API server answers that with a bare 422 ("the server rejected our request due to an
-  // error in our request"), which Splitscope passes on as `invalid` instead of a conflict.
-  it.fails('to the same route: 409 conflict, the other write kept [fails: app bug, a failed test guard is shown as 422 invalid]', async () => {
+  // The patch's `test` guard on the route fails first here, which the API server answers with
+  // a bare 422 ("the server rejected our request due to an error in our request"); Splitscope
+  // must still call it what it is.
+  it('to the same route: 409 conflict, the other write kept', async () => {
     concurrently({ spec: { http: [{ route: [{ destination: { host: 'api-a' }, weight: 90 }, { destination: { host: 'api-b' }, weight: 10 }] }] } });
     const res = await edit();
     const stored = await getObject(path);
