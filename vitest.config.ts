@@ -47,10 +47,13 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'contract',
-          include: ['tests/contract/**/*.test.ts'],
+          // The raw contract checks, the differential checks of the sandbox, and the same
+          // API tests the integration project runs on the sandbox, here on the real cluster.
+          include: ['tests/contract/**/*.test.ts', 'tests/integration/api/**/*.test.ts'],
+          globalSetup: ['tests/contract/support/global-setup.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           // One cluster, one namespace, fixed object names: files must not interleave.
           fileParallelism: false,
         },

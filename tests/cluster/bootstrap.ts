@@ -13,7 +13,7 @@ import type { Json } from '@/lib/wire';
 import { loadConnection, type KubeConnection } from '../contract/support/kubeconfig';
 import { kubeRequest } from '../contract/support/kube-http';
 import { apiGroupListSchema, apiResourceListSchema, namedItemsSchema } from '../contract/support/shapes';
-import { CONTRACT_NAMESPACE, RESTRICTED_NAMESPACE } from '../contract/support/target';
+import { API_NAMESPACE, CONTRACT_NAMESPACE, RESTRICTED_NAMESPACE } from '../contract/support/target';
 
 const { values: args } = parseArgs({
   options: {
@@ -179,7 +179,9 @@ async function main(): Promise<void> {
   await waitEstablished(conn, crdNames);
   log(`${crdNames.length} Istio CRDs Established after ${since()}`);
 
-  for (const name of ['default', RESTRICTED_NAMESPACE, CONTRACT_NAMESPACE]) {
+  // RBAC binds per namespace: the restricted identity reads only namespaces that exist
+  // now, so every namespace it must read is made here (see README.md).
+  for (const name of ['default', RESTRICTED_NAMESPACE, CONTRACT_NAMESPACE, API_NAMESPACE]) {
     await create(conn, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
   // Namespaces the server made itself (kube-system, kube-public, kube-node-lease) and ours.

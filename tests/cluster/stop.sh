@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Stops what start.sh started (the pids it recorded, nothing found by name), reports each
-# server's peak resident memory, and checks with pgrep that nothing of it is left.
+# Stops what start.sh started (the pids it recorded, nothing found by name) and any
+# Splitscope launcher the suite recorded next to them and did not stop itself (an
+# interrupted run), reports each one's peak resident memory, and checks with pgrep that
+# nothing of the control plane is left.
 # --quiet: say nothing when there is nothing to stop.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -17,17 +19,21 @@ fi
 mapfile -t entries < <(tac "$pids_file")
 for entry in "${entries[@]}"; do
   read -r name pid <<< "$entry"
-  kill -0 "$pid" 2>/dev/null || continue
+  # Splitscope launchers (recorded by the suite's global setup) lead their own process
+  # group (tsx, the launcher, next-server): the group is signalled, and waited for.
+  target=$pid
+  case $name in splitscope-*) target=-$pid ;; esac
+  kill -0 -- "$target" 2>/dev/null || continue
   hwm=$(awk '/^VmHWM:/ {printf "%d MiB", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || true)
   log "stopping $name (pid $pid, peak RSS ${hwm:-unknown})"
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -TERM -- "$target" 2>/dev/null || true
   for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
+    kill -0 -- "$target" 2>/dev/null || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if kill -0 -- "$target" 2>/dev/null; then
     log "$name did not stop within 10s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL -- "$target" 2>/dev/null || true
   fi
 done
 : > "$pids_file"

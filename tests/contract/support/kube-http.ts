@@ -12,6 +12,10 @@ export interface KubeRequest {
   body?: Json;
   /** Defaults to application/json when there is a body. */
   contentType?: string;
+  /** A body sent as is (for requests that are not JSON); wins over `body`. */
+  rawBody?: string;
+  /** Defaults to application/json. */
+  accept?: string;
 }
 
 /** The answer exactly as received: status, headers, the body parsed when it is JSON. */
@@ -29,9 +33,9 @@ export interface KubeResponse {
 export function kubeRequest(conn: KubeConnection, req: KubeRequest): Promise<KubeResponse> {
   const url = new URL(conn.server + req.path);
   for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
-  const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+  const payload = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
   // The server names the field manager after the user agent, as it does for kubectl.
-  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'splitscope-contract/1' };
+  const headers: Record<string, string> = { Accept: req.accept ?? 'application/json', 'User-Agent': 'splitscope-contract/1' };
   if (conn.token !== undefined) headers.Authorization = `Bearer ${conn.token}`;
   if (payload !== undefined) {
     headers['Content-Type'] = req.contentType ?? 'application/json';
@@ -70,4 +74,75 @@ function parseJson(text: string): Json {
   // JSON.parse yields exactly the Json union; the annotation records that, it converts nothing.
   const value: Json = JSON.parse(text);
   return value;
+}
+
+/** An open watch: events as they arrive, one JSON object per line of the stream. */
+export interface KubeWatch {
+  /** The status and headers of the watch request. */
+  status: number;
+  contentType: string;
+  /** The next event, or a failure naming the wait when none comes within `timeoutMs`. */
+  next(timeoutMs?: number): Promise<Json>;
+  close(): void;
+}
+
+/**
+ * Opens `?watch=1` on a collection and hands out its events one by one. Closes on
+ * `close()`; events the caller never takes are dropped with the connection.
+ */
+export function kubeWatch(conn: KubeConnection, req: Omit<KubeRequest, 'method' | 'body'>): Promise<KubeWatch> {
+  const url = new URL(conn.server + req.path);
+  for (const [k, v] of Object.entries({ ...req.query, watch: '1' })) url.searchParams.set(k, v);
+  const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'splitscope-contract/1' };
+  if (conn.token !== undefined) headers.Authorization = `Bearer ${conn.token}`;
+  const queue: Json[] = [];
+  const waiters: ((event: Json) => void)[] = [];
+  let buffered = '';
+  return new Promise((resolveWatch, reject) => {
+    const r = httpsRequest(url, { method: 'GET', headers, ca: conn.ca, cert: conn.clientCert, key: conn.clientKey, rejectUnauthorized: !conn.insecureSkipTlsVerify }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        let newline = buffered.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line !== '') {
+            const event = parseJson(line);
+            const waiter = waiters.shift();
+            if (waiter) waiter(event);
+            else queue.push(event);
+          }
+          newline = buffered.indexOf('\n');
+        }
+      });
+      res.on('error', () => undefined);
+      resolveWatch({
+        status: res.statusCode ?? 0,
+        contentType: res.headers['content-type'] ?? '',
+        next: (timeoutMs = 10_000) => {
+          const ready = queue.shift();
+          if (ready !== undefined) return Promise.resolve(ready);
+          return new Promise((resolveEvent, rejectEvent) => {
+            const timer = setTimeout(() => {
+              const i = waiters.indexOf(deliver);
+              if (i >= 0) waiters.splice(i, 1);
+              rejectEvent(new Error(`no watch event on ${url.pathname} within ${timeoutMs} ms`));
+            }, timeoutMs);
+            const deliver = (event: Json) => {
+              clearTimeout(timer);
+              resolveEvent(event);
+            };
+            waiters.push(deliver);
+          });
+        },
+        close: () => r.destroy(),
+      });
+    });
+    r.on('error', (e) => {
+      // A close() of an open watch ends here too; only a failure to connect is an error.
+      reject(e);
+    });
+    r.end();
+  });
 }

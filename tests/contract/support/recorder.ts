@@ -24,7 +24,14 @@ const VOLATILE_KEYS: Record<string, string> = {
   time: '<timestamp>',
 };
 
+function byName(a: Json, b: Json): number {
+  const name = (v: Json) => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.name === 'string' ? v.name : '');
+  return name(a).localeCompare(name(b));
+}
+
 function normalise(value: Json, key = ''): Json {
+  // A group's resources come in the order its CRDs happened to be registered: sorted, so that recordings compare.
+  if (Array.isArray(value) && key === 'resources') return [...value].sort(byName).map((v) => normalise(v));
   if (Array.isArray(value)) return value.map((v) => normalise(v));
   if (value !== null && typeof value === 'object') {
     const out: { [k: string]: Json } = {};

@@ -5,6 +5,8 @@ import { loadConnection, type KubeConnection } from './kubeconfig';
 
 /** The namespace the suite writes into (created if missing, never deleted: see README.md). */
 export const CONTRACT_NAMESPACE = 'splitscope-contract';
+/** The namespace the API tests (tests/integration/api) write into; the restricted identity may read it. */
+export const API_NAMESPACE = 'splitscope-api';
 /** The namespace the restricted identity may not read. */
 export const RESTRICTED_NAMESPACE = process.env.SPLITSCOPE_CONTRACT_RESTRICTED_NAMESPACE ?? 'restricted';
 
