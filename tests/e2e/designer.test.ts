@@ -49,17 +49,17 @@ async function sliderValue(page: Page): Promise<number> {
 
 async function applyAndWait(page: Page): Promise<void> {
   const diff = page.getByTestId('yaml-diff');
-  await expect.poll(async () => (await diff.count()) > 0 && (await diff.innerText()).includes('weight: 30'), { timeout: 15_000 }).toBe(true);
+  await expect.poll(async () => (await diff.count()) > 0 && (await diff.innerText()).includes('weight: 30'), { timeout: 45_000 }).toBe(true);
   const apply = page.getByRole('button', { name: 'Apply', exact: true });
-  await expect.poll(() => apply.isEnabled(), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => apply.isEnabled(), { timeout: 45_000 }).toBe(true);
   await apply.click();
-  await page.getByTestId('apply-status').waitFor({ timeout: 15_000 });
+  await page.getByTestId('apply-status').waitFor({ timeout: 45_000 });
 }
 
 async function revertNewest(page: Page): Promise<void> {
   const revert = page.getByRole('button', { name: /^Revert to #/ }).first();
   await revert.click();
-  await expect.poll(() => weightsOf(kubectlVirtualService()), { timeout: 15_000 }).toEqual([10, 90]);
+  await expect.poll(() => weightsOf(kubectlVirtualService()), { timeout: 45_000 }).toEqual([10, 90]);
 }
 
 describe('designer (Chromium)', () => {
@@ -131,8 +131,8 @@ describe('designer (Chromium)', () => {
 
     await page.goto(appUrl('/?namespace=default'));
     await page.getByTestId(`vs-${VS}`).getByRole('button', { name: /^Revert to #/ }).click();
-    await expect.poll(() => weightsOf(kubectlVirtualService()), { timeout: 15_000 }).toEqual([10, 90]);
-    await expect.poll(() => page.getByTestId(`vs-${VS}`).getByTestId('split-legend-item').first().innerText(), { timeout: 15_000 }).toContain('10%');
+    await expect.poll(() => weightsOf(kubectlVirtualService()), { timeout: 45_000 }).toEqual([10, 90]);
+    await expect.poll(() => page.getByTestId(`vs-${VS}`).getByTestId('split-legend-item').first().innerText(), { timeout: 45_000 }).toContain('10%');
     await page.goto(appUrl(`/designer/default/${VS}?route=0`));
     await page.getByRole('slider', { name: SLIDER }).waitFor();
     expect(await sliderValue(page)).toBe(10);

@@ -53,7 +53,7 @@ describe('verify (Chromium)', () => {
     await expect.poll(() => responses(mesh), { timeout: 60_000 }).toBeGreaterThan(100);
     const early = await responses(mesh);
     await expect.poll(() => responses(mesh), { timeout: 30_000 }).toBeGreaterThan(early);
-    await expect.poll(() => mesh.getByTestId('probe-chart').locator('path.recharts-curve').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => mesh.getByTestId('probe-chart').locator('path.recharts-curve').count(), { timeout: 45_000 }).toBeGreaterThan(0);
 
     await expect.poll(() => mesh.getAttribute('data-state'), { timeout: 120_000 }).toBe('done');
     await expect.poll(() => baseline.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
@@ -63,7 +63,7 @@ describe('verify (Chromium)', () => {
     expect(Math.abs((await observed(baseline, 'my-apache:80')) - 0.5)).toBeLessThan(0.06);
     expect(await responses(mesh)).toBe(3000);
 
-    await expect.poll(probePods, { timeout: 15_000 }).toBe('');
+    await expect.poll(probePods, { timeout: 45_000 }).toBe('');
   });
 
   it('raised no errors in the page', () => {
