@@ -10,6 +10,7 @@
  */
 import type { K8sObject } from '../../wire';
 import type { ObjectStore, ResourceName } from '../store';
+import { ClusterIpAllocator } from './cluster-ips';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -113,25 +114,10 @@ function defaultPorts(list: unknown): void {
   for (const p of list) if (isRecord(p)) setDefault(p, 'protocol', 'TCP');
 }
 
-/** The first free address of 10.96.0.0/12 after 10.96.0.1 (kept for the apiserver, as in kubeadm clusters). */
-function clusterIpAllocator(store: ObjectStore): () => string {
-  return () => {
-    const used = new Set<string>();
-    for (const svc of store.list('services')) {
-      const ip = isRecord(svc.spec) ? svc.spec.clusterIP : undefined;
-      if (typeof ip === 'string') used.add(ip);
-    }
-    for (let n = 10; n < 1 << 20; n += 1) {
-      const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-      if (!used.has(ip)) return ip;
-    }
-    throw new Error('service IP range exhausted');
-  };
-}
-
 /** A store defaulter filling the defaults of the types the sandbox serves. */
 export function createDefaulter(store: ObjectStore): (resource: ResourceName, object: K8sObject, old: K8sObject | undefined) => K8sObject {
-  const allocate = clusterIpAllocator(store);
+  const clusterIps = new ClusterIpAllocator(store);
+  const allocate = () => clusterIps.allocate();
   return (resource, object, old) => {
     switch (resource) {
       case 'services':
