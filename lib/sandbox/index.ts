@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { AdmissionChain } from './admission';
 import { RESTRICTED_NAMESPACE } from './api/auth';
+import { registerBuiltinAdmission } from './api/builtin-admission';
 import { createDefaulter } from './api/defaults';
 import { createApiServer } from './api/server';
 import { loadOrCreateTokens, writeKubeconfig } from './kubeconfig';
@@ -108,6 +109,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   store.useDefaulter(defaulter);
   const logs = new PodLogs(logsDir);
   const admission = new AdmissionChain();
+  // The API server's own plugins run before the runtime's webhooks, as on a real cluster.
+  registerBuiltinAdmission(admission);
   const fresh = !snapshot || snapshot.objects.length === 0;
   const persister = persist(store, stateFile);
   const runtime = await startRuntime({ store, admission, logs, dir, fresh, scenario: options.scenario, istioVersion: options.istioVersion });

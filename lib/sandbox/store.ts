@@ -76,6 +76,14 @@ export class StoreExistsError extends Error {
   }
 }
 
+export interface UpdateOptions {
+  /**
+   * Keep metadata.generation whatever changes: a write through a subresource (a pod's
+   * binding or status) does not count as a spec change on a real server.
+   */
+  keepGeneration?: boolean;
+}
+
 /** Snapshot of the whole store, as persisted to disk. */
 export interface StoreSnapshot {
   resourceVersion: number;
@@ -168,9 +176,10 @@ export class ObjectStore {
    * Replaces an object. When the new object names a resourceVersion it must equal the
    * stored one (optimistic concurrency, as Kubernetes does); without one, the write is
    * unconditional. Immutable metadata (uid, creationTimestamp) is kept; generation grows
-   * when anything but metadata and status changes.
+   * when anything but metadata and status changes (see {@link nextGeneration}), unless
+   * `options.keepGeneration`.
    */
-  update(resource: ResourceName, object: K8sObject): K8sObject {
+  update(resource: ResourceName, object: K8sObject, options: UpdateOptions = {}): K8sObject {
     const namespace = object.metadata?.namespace;
     const name = object.metadata?.name ?? '';
     const table = this.table(resource);
@@ -186,15 +195,15 @@ export class ObjectStore {
       );
     }
     const stored = this.defaulted(resource, clone(object), current);
-    const specChanged = JSON.stringify(withoutMetaAndStatus(current)) !== JSON.stringify(withoutMetaAndStatus(stored));
+    const generation = options.keepGeneration ? current.metadata?.generation : nextGeneration(resource, current, stored);
     stored.metadata = {
       ...stored.metadata,
       uid: current.metadata?.uid,
       creationTimestamp: current.metadata?.creationTimestamp,
       resourceVersion: this.nextRevision(),
     };
-    if (WITHOUT_GENERATION.has(resource)) delete stored.metadata.generation;
-    else stored.metadata.generation = (current.metadata?.generation ?? 1) + (specChanged ? 1 : 0);
+    if (generation === undefined) delete stored.metadata.generation;
+    else stored.metadata.generation = generation;
     table.set(key(namespace, name), stored);
     this.emit({ type: 'MODIFIED', resource, object: stored, oldObject: current });
     return clone(stored);
@@ -265,6 +274,17 @@ export class ObjectStore {
     }
     this.events.emit('change', clone(event));
   }
+}
+
+/**
+ * The generation `next` gets when it replaces `current`: one more when anything but
+ * metadata and status changed (the spec, for most types), none for the types that carry
+ * no generation.
+ */
+export function nextGeneration(resource: ResourceName, current: K8sObject, next: K8sObject): number | undefined {
+  if (WITHOUT_GENERATION.has(resource)) return undefined;
+  const changed = JSON.stringify(withoutMetaAndStatus(current)) !== JSON.stringify(withoutMetaAndStatus(next));
+  return (current.metadata?.generation ?? 1) + (changed ? 1 : 0);
 }
 
 function withoutMetaAndStatus(object: K8sObject): K8sObject {

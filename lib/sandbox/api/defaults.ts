@@ -4,9 +4,12 @@
  * objects written by the sandbox's own controllers get them too. Idempotent: applying
  * it to an already defaulted object changes nothing.
  *
+ * What admission plugins add to a pod (service account, token volume, tolerations,
+ * priority) is lib/sandbox/api/builtin-admission.ts's.
+ *
  * Known debt:
- * - only the defaults visible in `kubectl get -o yaml` of the types served are filled;
- *   Pods lack e.g. the default tolerations and the service-account token volume.
+ * - only the defaults visible in `kubectl get -o yaml` of the types served are filled
+ *   (e.g. no probe defaults: periodSeconds, timeoutSeconds, ...).
  */
 import type { K8sObject } from '../../wire';
 import type { ObjectStore, ResourceName } from '../store';
@@ -38,6 +41,21 @@ function imagePullPolicy(image: unknown): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** SetDefaults_ObjectFieldSelector: a fieldRef names its apiVersion. */
+function defaultFieldRef(holder: unknown): void {
+  if (isRecord(holder) && isRecord(holder.fieldRef)) setDefault(holder.fieldRef, 'apiVersion', 'v1');
+}
+
+/** Env vars as stored: Go's omitempty drops an empty `value` (the variable stays, empty). */
+function defaultEnv(list: unknown): void {
+  if (!Array.isArray(list)) return;
+  for (const e of list) {
+    if (!isRecord(e)) continue;
+    if (e.value === '') delete e.value;
+    if (isRecord(e.valueFrom)) defaultFieldRef(e.valueFrom);
+  }
+}
+
 function defaultContainers(list: unknown): void {
   if (!Array.isArray(list)) return;
   for (const c of list) {
@@ -46,7 +64,31 @@ function defaultContainers(list: unknown): void {
     setDefault(c, 'terminationMessagePath', '/dev/termination-log');
     setDefault(c, 'terminationMessagePolicy', 'File');
     setDefault(c, 'resources', {});
+    defaultEnv(c.env);
     if (Array.isArray(c.ports)) for (const p of c.ports) if (isRecord(p)) setDefault(p, 'protocol', 'TCP');
+  }
+}
+
+/** File mode 0644, the default of secret, configMap, downwardAPI and projected volumes. */
+const DEFAULT_VOLUME_MODE = 420;
+
+/** The downwardAPI items of a volume, also inside a projected one. */
+function downwardItems(volume: Record<string, unknown>): unknown[] {
+  const sources = isRecord(volume.projected) && Array.isArray(volume.projected.sources) ? volume.projected.sources : [];
+  return [volume, ...sources].flatMap((s) => (isRecord(s) && isRecord(s.downwardAPI) && Array.isArray(s.downwardAPI.items) ? s.downwardAPI.items : []));
+}
+
+function defaultVolumes(list: unknown): void {
+  if (!Array.isArray(list)) return;
+  for (const v of list) {
+    if (!isRecord(v)) continue;
+    // A volume that names no source is an emptyDir (SetDefaults_Volume).
+    if (Object.keys(v).every((k) => k === 'name')) v.emptyDir = {};
+    for (const source of ['secret', 'configMap', 'downwardAPI', 'projected']) {
+      const value = v[source];
+      if (isRecord(value)) setDefault(value, 'defaultMode', DEFAULT_VOLUME_MODE);
+    }
+    for (const item of downwardItems(v)) defaultFieldRef(item);
   }
 }
 
@@ -59,8 +101,24 @@ export function defaultPodSpec(spec: unknown): void {
   setDefault(spec, 'securityContext', {});
   setDefault(spec, 'schedulerName', 'default-scheduler');
   setDefault(spec, 'enableServiceLinks', true);
+  // v1 keeps the deprecated `serviceAccount` as a copy of serviceAccountName (and reads it when that is unset).
+  if ((spec.serviceAccountName === undefined || spec.serviceAccountName === '') && typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '') {
+    spec.serviceAccountName = spec.serviceAccount;
+  }
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '') spec.serviceAccount = spec.serviceAccountName;
   defaultContainers(spec.containers);
   defaultContainers(spec.initContainers);
+  defaultVolumes(spec.volumes);
+}
+
+/** ObjectMeta's maps and lists are omitempty: an emptied one is gone, for every type. */
+function dropEmptyMetadata(object: K8sObject): void {
+  const meta = object.metadata;
+  if (!meta) return;
+  for (const key of ['labels', 'annotations', 'ownerReferences', 'finalizers']) {
+    const value: unknown = meta[key];
+    if (value === null || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0)) delete meta[key];
+  }
 }
 
 function defaultService(object: K8sObject, old: K8sObject | undefined, allocate: () => string): void {
@@ -119,6 +177,7 @@ export function createDefaulter(store: ObjectStore): (resource: ResourceName, ob
   const clusterIps = new ClusterIpAllocator(store);
   const allocate = () => clusterIps.allocate();
   return (resource, object, old) => {
+    dropEmptyMetadata(object);
     switch (resource) {
       case 'services':
         defaultService(object, old, allocate);

@@ -6,12 +6,18 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/kubernetes-api/#discovery-api
  */
+import { createHash } from 'node:crypto';
 import { apiGroups, groupVersion, RESOURCE_TYPES, type ResourceType, typesIn } from './resources';
 
 /** The Kubernetes version the sandbox reports. */
 export const SERVER_VERSION = {
   major: '1',
   minor: '32',
+  // A server emulates its own version and stays compatible with the one before it.
+  emulationMajor: '1',
+  emulationMinor: '32',
+  minCompatibilityMajor: '1',
+  minCompatibilityMinor: '31',
   gitVersion: 'v1.32.0-splitscope-sandbox',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
@@ -29,6 +35,16 @@ interface ApiResource {
   verbs: string[];
   shortNames?: string[];
   categories?: string[];
+  storageVersionHash?: string;
+}
+
+/**
+ * `discovery.StorageVersionHash`: the first 8 bytes of the SHA-256 of
+ * `<group>/<storage version>/<Kind>`, base64 (the core group is empty: `/v1/Pod`).
+ */
+export function storageVersionHash(type: ResourceType): string {
+  const storageVersion = type.versions[0] ?? '';
+  return createHash('sha256').update(`${type.group}/${storageVersion}/${type.kind}`).digest().subarray(0, 8).toString('base64');
 }
 
 function resourcesOf(type: ResourceType): ApiResource[] {
@@ -41,6 +57,7 @@ function resourcesOf(type: ResourceType): ApiResource[] {
   };
   if (type.shortNames.length > 0) main.shortNames = type.shortNames;
   if (type.categories.length > 0) main.categories = type.categories;
+  main.storageVersionHash = storageVersionHash(type);
   const subs = Object.entries(type.subresources).map(([sub, verbs]) => ({
     name: `${type.plural}/${sub}`,
     singularName: '',

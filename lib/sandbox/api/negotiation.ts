@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { K8sObject } from '../../wire';
 import { ApiError, badRequest, notAcceptable, unsupportedMediaType } from './status';
+import { goJsonKindProbeError, goJsonSyntaxError, summarizeData } from './go-json';
 
 /** Media types the server can answer with, in its order of preference. */
 export const RESPONSE_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
@@ -101,22 +102,18 @@ export function decodeObject(body: Buffer, contentType: string, accepted: string
   const type = contentType || 'application/json';
   if (!accepted.includes(type)) throw unsupportedMediaType(accepted);
   const text = body.toString('utf8');
+  const unrecognized = (why: string) =>
+    badRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: ${why} (${summarizeData(body)})`);
   let parsed: unknown;
   try {
     parsed = type === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw badRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: ${why} (${summarize(text)})`);
+    // Go's scanner words JSON syntax errors; YAML's parser words its own.
+    const why = (type === 'application/yaml' ? undefined : goJsonSyntaxError(body)) ?? (error instanceof Error ? error.message : String(error));
+    throw unrecognized(why);
   }
-  if (!isRecord(parsed)) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; json parse error: expected an object (${summarize(text)})`);
-  }
+  if (!isRecord(parsed)) throw unrecognized(goJsonKindProbeError(parsed) ?? 'expected an object');
   return parsed;
-}
-
-/** The apiserver quotes at most 30 bytes of an undecodable body. */
-function summarize(text: string): string {
-  return text.length > 30 ? `${text.slice(0, 27)}...` : text;
 }
 
 export function writeObject(res: ServerResponse, code: number, body: unknown, format: { type: 'json' | 'yaml' } = { type: 'json' }, headers: Record<string, string> = {}): void {

@@ -11,7 +11,7 @@ import type { K8sObject, ObjectMeta } from '../../wire';
 
 export interface ResourceType {
   group: string;
-  /** Served versions, preferred first. */
+  /** Served versions, preferred first; the first is also the storage version. */
   versions: string[];
   kind: string;
   listKind: string;
@@ -33,14 +33,46 @@ export interface ResourceType {
   createsOnUpdate: boolean;
   /** PUT without metadata.resourceVersion is allowed (AllowUnconditionalUpdate). */
   unconditionalUpdate: boolean;
-  /** Which name rule applies to metadata.name. */
-  nameRule: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label';
+  /**
+   * Which name rule applies to metadata.name on create. Services take an RFC 1123 label
+   * (RelaxedServiceNameValidation, on by default in 1.37), no longer DNS-1035.
+   */
+  nameRule: 'dns1123-subdomain' | 'dns1123-label';
   /** Top-level fields besides apiVersion, kind and metadata. */
   topLevelFields: string[];
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const CRD_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
+
+const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
+
+/**
+ * A networking.istio.io CRD as Istio installs it: served in `versions` (the first is the
+ * storage version), namespaced, with a status subresource.
+ */
+function istioType(kind: string, plural: string, shortNames: string[], versions = ISTIO_VERSIONS): ResourceType {
+  return {
+    group: 'networking.istio.io',
+    versions,
+    kind,
+    listKind: `${kind}List`,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced: true,
+    verbs: CRD_VERBS,
+    shortNames,
+    categories: ['istio-io', 'networking-istio-io'],
+    subresources: { status: ['get', 'patch', 'update'] },
+    storeName: `${plural}.networking.istio.io`,
+    custom: true,
+    returnsDeletedObject: false,
+    createsOnUpdate: false,
+    unconditionalUpdate: false,
+    nameRule: 'dns1123-subdomain',
+    topLevelFields: ['spec', 'status'],
+  };
+}
 
 /** Every resource type the sandbox serves. */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
@@ -81,7 +113,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     returnsDeletedObject: true,
     createsOnUpdate: false,
     unconditionalUpdate: true,
-    nameRule: 'dns1035-label',
+    nameRule: 'dns1123-label',
     topLevelFields: ['spec', 'status'],
   },
   {
@@ -184,46 +216,15 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     nameRule: 'dns1123-subdomain',
     topLevelFields: ['addressType', 'endpoints', 'ports'],
   },
-  {
-    group: 'networking.istio.io',
-    versions: ['v1', 'v1beta1', 'v1alpha3'],
-    kind: 'VirtualService',
-    listKind: 'VirtualServiceList',
-    plural: 'virtualservices',
-    singular: 'virtualservice',
-    namespaced: true,
-    verbs: CRD_VERBS,
-    shortNames: ['vs'],
-    categories: ['istio-io', 'networking-istio-io'],
-    subresources: { status: ['get', 'patch', 'update'] },
-    storeName: 'virtualservices.networking.istio.io',
-    custom: true,
-    returnsDeletedObject: false,
-    createsOnUpdate: false,
-    unconditionalUpdate: false,
-    nameRule: 'dns1123-subdomain',
-    topLevelFields: ['spec', 'status'],
-  },
-  {
-    group: 'networking.istio.io',
-    versions: ['v1', 'v1beta1', 'v1alpha3'],
-    kind: 'DestinationRule',
-    listKind: 'DestinationRuleList',
-    plural: 'destinationrules',
-    singular: 'destinationrule',
-    namespaced: true,
-    verbs: CRD_VERBS,
-    shortNames: ['dr'],
-    categories: ['istio-io', 'networking-istio-io'],
-    subresources: { status: ['get', 'patch', 'update'] },
-    storeName: 'destinationrules.networking.istio.io',
-    custom: true,
-    returnsDeletedObject: false,
-    createsOnUpdate: false,
-    unconditionalUpdate: false,
-    nameRule: 'dns1123-subdomain',
-    topLevelFields: ['spec', 'status'],
-  },
+  istioType('VirtualService', 'virtualservices', ['vs']),
+  istioType('DestinationRule', 'destinationrules', ['dr']),
+  istioType('Gateway', 'gateways', ['gw']),
+  istioType('ServiceEntry', 'serviceentries', ['se']),
+  istioType('Sidecar', 'sidecars', []),
+  istioType('WorkloadEntry', 'workloadentries', ['we']),
+  istioType('WorkloadGroup', 'workloadgroups', ['wg']),
+  istioType('ProxyConfig', 'proxyconfigs', [], ['v1beta1']),
+  istioType('EnvoyFilter', 'envoyfilters', [], ['v1alpha3']),
 ];
 
 /** A group with its served versions, preferred first (as `/apis` lists it). */

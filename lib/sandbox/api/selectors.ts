@@ -6,6 +6,7 @@
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
  */
 import type { K8sObject } from '../../wire';
+import { isQualifiedName, isValidLabelValue } from './validation/names';
 
 export type LabelOperator = '=' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
 
@@ -65,108 +66,120 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
-const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function checkKey(key: string): void {
-  const slash = key.lastIndexOf('/');
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const prefix = slash >= 0 ? key.slice(0, slash) : '';
-  const nameOk = name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
-  const prefixOk = slash < 0 || (prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
-  if (!nameOk || !prefixOk) {
-    throw new SelectorError(
-      `unable to parse requirement: key: Invalid value: ${JSON.stringify(key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
-    );
-  }
-}
-
-function checkValue(key: string, value: string, index: number): void {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    throw new SelectorError(
-      `unable to parse requirement: values[${index}][${key}]: Invalid value: ${JSON.stringify(value)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
-    );
-  }
-}
-
 function describe(token: Token | undefined): string {
   if (!token) return '';
   if (token.kind === 'id' || token.kind === 'op') return token.text;
   return token.kind === 'open' ? '(' : token.kind === 'close' ? ')' : ',';
 }
 
-/** Parses a label selector; the empty string selects everything. */
+/** `validateLabelKey`. */
+function keyError(key: string): string | undefined {
+  const errors = isQualifiedName(key);
+  return errors.length > 0 ? `key: Invalid value: ${JSON.stringify(key)}: ${errors.join('; ')}` : undefined;
+}
+
+/** `NewRequirement`'s checks of the values, aggregated as Go's `ToAggregate` prints them. */
+function checkRequirement(requirement: LabelRequirement): void {
+  const errors: string[] = [];
+  const { key, operator, values } = requirement;
+  if (operator === 'gt' || operator === 'lt') {
+    values.forEach((v, i) => {
+      if (!/^[-+]?\d+$/.test(v)) errors.push(`values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+    });
+  }
+  values.forEach((v, i) => {
+    const problems = isValidLabelValue(v);
+    if (problems.length > 0) errors.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(v)}: ${problems.join('; ')}`);
+  });
+  if (errors.length === 1) throw new SelectorError(errors[0] ?? '');
+  if (errors.length > 1) throw new SelectorError(`[${errors.join(', ')}]`);
+}
+
+const OPERATORS = new Map<string, LabelOperator>([
+  ['in', 'in'],
+  ['notin', 'notin'],
+  ['=', '='],
+  ['==', '='],
+  ['!=', '!='],
+  ['>', 'gt'],
+  ['<', 'lt'],
+]);
+
+/** Parses a label selector; the empty string selects everything. Errors read as `labels.Parse`'s. */
 export function parseLabelSelector(input: string): LabelRequirement[] {
   const tokens = tokenize(input);
   const out: LabelRequirement[] = [];
   let i = 0;
   const next = () => tokens[i++];
   const peek = () => tokens[i];
-  while (i < tokens.length) {
+  const isStart = (t: Token | undefined) => t?.kind === 'id' || (t?.kind === 'op' && t.text === '!');
+
+  /** `parseRequirement`: a key, maybe an operator and values. */
+  const requirement = (): LabelRequirement => {
     let token = next();
-    let negated = false;
-    if (token?.kind === 'op' && token.text === '!') {
-      negated = true;
-      token = next();
-    }
-    if (token?.kind !== 'id') throw new SelectorError(`found '${describe(token)}', expected: !, identifier, or 'end of string'`);
+    const negated = token?.kind === 'op' && token.text === '!';
+    if (negated) token = next();
+    if (token?.kind !== 'id') throw new SelectorError(`found '${describe(token)}', expected: identifier`);
     const key = token.text;
-    checkKey(key);
+    const bad = keyError(key);
+    if (bad) throw new SelectorError(bad);
     const after = peek();
-    if (negated) {
-      if (after && after.kind !== 'comma') throw new SelectorError(`found '${describe(after)}', expected: ',' or 'end of string'`);
-      out.push({ key, operator: '!', values: [] });
-    } else if (!after || after.kind === 'comma') {
-      out.push({ key, operator: 'exists', values: [] });
-    } else if (after.kind === 'op' && (after.text === '=' || after.text === '==' || after.text === '!=')) {
+    if (negated || !after || after.kind === 'comma') return { key, operator: negated ? '!' : 'exists', values: [] };
+    const opToken = next();
+    const operator = opToken?.kind === 'id' || opToken?.kind === 'op' ? OPERATORS.get(opToken.text) : undefined;
+    if (!operator) throw new SelectorError(`found '${describe(opToken)}', expected: in, notin, =, ==, !=, gt, lt`);
+    if (operator === 'in' || operator === 'notin') return { key, operator, values: setValues() };
+    // An exact value may be empty (`a=`).
+    const value = peek();
+    if (!value || value.kind === 'comma') return { key, operator, values: [''] };
+    next();
+    if (value.kind !== 'id') throw new SelectorError(`found '${describe(value)}', expected: identifier`);
+    return { key, operator, values: [value.text] };
+  };
+
+  /** `parseValues`: `(a, b)`, where an empty entry is the empty value. */
+  const setValues = (): string[] => {
+    const open = next();
+    if (open?.kind !== 'open') throw new SelectorError(`found '${describe(open)}' expected: '('`);
+    const first = peek();
+    if (first?.kind === 'close') {
       next();
-      const value = peek();
-      let text = '';
-      if (value?.kind === 'id') {
-        text = value.text;
-        next();
-      } else if (value && value.kind !== 'comma') {
-        throw new SelectorError(`found '${describe(value)}', expected: identifier`);
+      return [''];
+    }
+    if (first?.kind !== 'id' && first?.kind !== 'comma') throw new SelectorError(`found '${describe(first)}', expected: ',', ')' or identifier`);
+    const values = new Set<string>();
+    for (;;) {
+      const t = next();
+      if (t?.kind === 'id') {
+        values.add(t.text);
+        const sep = peek();
+        if (sep?.kind === 'close') break;
+        if (sep?.kind !== 'comma') throw new SelectorError(`found '${describe(sep)}', expected: ',' or ')'`);
+      } else if (t?.kind === 'comma') {
+        if (values.size === 0 || peek()?.kind === 'close' || peek()?.kind === 'comma') values.add('');
+        if (peek()?.kind === 'close') break;
+      } else {
+        throw new SelectorError(`found '${describe(t)}', expected: ',', or identifier`);
       }
-      checkValue(key, text, 0);
-      out.push({ key, operator: after.text === '!=' ? '!=' : '=', values: [text] });
-    } else if (after.kind === 'op' && (after.text === '>' || after.text === '<')) {
-      next();
-      const value = next();
-      if (value?.kind !== 'id' || !/^-?\d+$/.test(value.text)) {
-        throw new SelectorError(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer`);
-      }
-      out.push({ key, operator: after.text === '>' ? 'gt' : 'lt', values: [value.text] });
-    } else if (after.kind === 'id' && (after.text === 'in' || after.text === 'notin')) {
-      next();
-      if (next()?.kind !== 'open') throw new SelectorError(`found '${describe(tokens[i - 1])}', expected: '('`);
-      const values: string[] = [];
-      for (;;) {
-        const v = next();
-        if (v?.kind === 'close') {
-          if (values.length === 0) values.push('');
-          break;
-        }
-        if (v?.kind === 'id') {
-          values.push(v.text);
-          const sep = next();
-          if (sep?.kind === 'close') break;
-          if (sep?.kind !== 'comma') throw new SelectorError(`found '${describe(sep)}', expected: ',' or ')'`);
-        } else if (v?.kind === 'comma') {
-          values.push('');
-        } else {
-          throw new SelectorError(`found '${describe(v)}', expected: ',', ')' or identifier`);
-        }
-      }
-      values.forEach((v, index) => checkValue(key, v, index));
-      out.push({ key, operator: after.text === 'in' ? 'in' : 'notin', values });
-    } else {
-      throw new SelectorError(`found '${describe(after)}', expected: in, notin, =, ==, !=, gt, lt`);
+    }
+    next();
+    return [...values].sort();
+  };
+
+  while (i < tokens.length) {
+    if (!isStart(peek())) throw new SelectorError(`found '${describe(peek())}', expected: !, identifier, or 'end of string'`);
+    try {
+      const parsed = requirement();
+      checkRequirement(parsed);
+      out.push(parsed);
+    } catch (error) {
+      if (error instanceof SelectorError) throw new SelectorError(`unable to parse requirement: ${error.message}`);
+      throw error;
     }
     const sep = next();
-    if (sep && sep.kind !== 'comma') throw new SelectorError(`found '${describe(sep)}', expected: ',' or 'end of string'`);
-    if (sep && i >= tokens.length) throw new SelectorError(`found '', expected: identifier after ','`);
+    if (!sep) break;
+    if (sep.kind !== 'comma') throw new SelectorError(`found '${describe(sep)}', expected: ',' or 'end of string'`);
+    if (!isStart(peek())) throw new SelectorError(`found '${describe(peek())}', expected: identifier after ','`);
   }
   return out;
 }

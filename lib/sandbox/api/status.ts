@@ -29,6 +29,8 @@ export interface FieldError {
   detail: string;
   /** Go prints some values with %#v (uint64, structs): pass the exact text here. */
   valueText?: string;
+  /** `field.OmitValueType`: the message names no value (a CEL rule on an object or a list). */
+  omitValue?: boolean;
 }
 
 export type FieldErrorType =
@@ -63,7 +65,7 @@ export function fieldErrorBody(error: FieldError): string {
   const head = TYPE_TEXT[error.type];
   const omitsValue = error.type === 'FieldValueRequired' || error.type === 'FieldValueForbidden' || error.type === 'FieldValueTooLong';
   let body = head;
-  if (!omitsValue) body = `${head}: ${error.valueText ?? formatFieldValue(error.value)}`;
+  if (!omitsValue && !error.omitValue) body = `${head}: ${error.valueText ?? formatFieldValue(error.value)}`;
   if (error.detail) body += `: ${error.detail}`;
   return body;
 }
@@ -184,17 +186,19 @@ export function methodNotSupported(gr: GroupResource, action: string): ApiError 
 }
 
 /**
- * `NewGenericServerResponse`, as go-restful's errors reach clients of built-in groups
- * (an unknown path or method under /api/v1 or /apis/apps/v1).
+ * `NewGenericServerResponse`: as go-restful's errors reach clients of built-in groups (an
+ * unknown path or method under /api/v1 or /apis/apps/v1), with the server's words as an
+ * `UnexpectedServerResponse` cause; or, without `serverMessage`, as the patch handler
+ * answers a JSON patch it cannot apply (no cause: `details: {}`).
  */
-export function genericServerResponse(code: 404 | 405 | 422, serverMessage: string): ApiError {
+export function genericServerResponse(code: 404 | 405 | 422, serverMessage?: string): ApiError {
   const byCode = {
     404: ['NotFound', 'the server could not find the requested resource'],
     405: ['MethodNotAllowed', 'the server does not allow this method on the requested resource'],
     422: ['Invalid', 'the server rejected our request due to an error in our request'],
   } as const;
   const [reason, message] = byCode[code];
-  return failure(code, reason, message, { causes: [{ reason: 'UnexpectedServerResponse', message: serverMessage }] });
+  return failure(code, reason, message, serverMessage === undefined ? {} : { causes: [{ reason: 'UnexpectedServerResponse', message: serverMessage }] });
 }
 
 /** `NewResourceExpired`: a watch or list from a resourceVersion the server no longer has. */
@@ -212,6 +216,12 @@ export function unsupportedMediaType(accepted: string[]): ApiError {
 
 export function notAcceptable(accepted: string[]): ApiError {
   return failure(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
+}
+
+/** A 500 whose error is not an API status (`NewInternalError` is not involved): no reason, no details. */
+export function serverError(message: string): ApiError {
+  const { reason: _reason, ...status } = failure(500, '', message).status;
+  return new ApiError(status);
 }
 
 export function internalError(cause: string): ApiError {

@@ -1,7 +1,8 @@
 /**
  * Server-side `Table` output (meta.k8s.io/v1 Table), as `kubectl get` asks for it:
  * the columns of the real printers (pkg/printers/internalversion) for built-in types and
- * of Istio's `additionalPrinterColumns` (GATEWAYS, HOSTS, AGE; HOST, AGE) for its CRDs.
+ * of Istio's `additionalPrinterColumns` for its CRDs (GATEWAYS, HOSTS, AGE for VirtualServices;
+ * HOST, AGE for DestinationRules; ...), NAME and AGE for a CRD that declares none.
  * Rows carry the object's metadata as PartialObjectMetadata (`includeObject=Metadata`,
  * the default), or the whole object with `includeObject=Object`.
  */
@@ -25,9 +26,17 @@ function col(name: string, type = 'string', priority = 0, format = '', descripti
   return { name, type, format, description, priority };
 }
 
+/** The Age column's description in most of Istio's CRDs (DestinationRule words it differently). */
+const ISTIO_AGE_DESCRIPTION =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC. Populated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/api-conventions.md#metadata';
+const DESTINATION_RULE_AGE_DESCRIPTION =
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC. Populated by the system. Read-only. Null for lists. For more information, see [Kubernetes API Conventions](https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#metadata)';
+
 const NAME = col('Name', 'string', 0, 'name', NAME_DESCRIPTION);
 const AGE = col('Age', 'string', 0, '', AGE_DESCRIPTION);
+/** The Age column apiextensions adds to a CRD that declares no printer columns. */
 const CRD_AGE = col('Age', 'date', 0, '', AGE_DESCRIPTION);
+const ISTIO_AGE = col('Age', 'date', 0, '', ISTIO_AGE_DESCRIPTION);
 
 /** `duration.HumanDuration` of apimachinery: `5s`, `3m20s`, `4h`, `12d`, ... */
 export function humanDuration(ms: number): string {
@@ -222,14 +231,29 @@ const PRINTERS: Record<string, Printer> = {
       NAME,
       col('Gateways', 'string', 0, '', 'The names of gateways and sidecars that should apply these routes'),
       col('Hosts', 'string', 0, '', 'The destination hosts to which traffic is being sent'),
-      CRD_AGE,
+      ISTIO_AGE,
     ],
     row: (vs, now) => [vs.metadata?.name ?? '', jsonPathCell(specOf(vs).gateways), jsonPathCell(specOf(vs).hosts), age(vs, now)],
   },
   'destinationrules.networking.istio.io': {
-    columns: [NAME, col('Host', 'string', 0, '', 'The name of a service from the service registry'), CRD_AGE],
+    columns: [NAME, col('Host', 'string', 0, '', 'The name of a service from the service registry'), col('Age', 'date', 0, '', DESTINATION_RULE_AGE_DESCRIPTION)],
     row: (dr, now) => [dr.metadata?.name ?? '', jsonPathCell(specOf(dr).host), age(dr, now)],
   },
+  'serviceentries.networking.istio.io': {
+    columns: [
+      NAME,
+      col('Hosts', 'string', 0, '', 'The hosts associated with the ServiceEntry'),
+      col('Location', 'string', 0, '', 'Whether the service is external to the mesh or part of the mesh (MESH_EXTERNAL or MESH_INTERNAL)'),
+      col('Resolution', 'string', 0, '', 'Service resolution mode for the hosts (NONE, STATIC, or DNS)'),
+      ISTIO_AGE,
+    ],
+    row: (se, now) => [se.metadata?.name ?? '', jsonPathCell(specOf(se).hosts), jsonPathCell(specOf(se).location), jsonPathCell(specOf(se).resolution), age(se, now)],
+  },
+  'workloadentries.networking.istio.io': {
+    columns: [NAME, ISTIO_AGE, col('Address', 'string', 0, '', 'Address associated with the network endpoint.')],
+    row: (we, now) => [we.metadata?.name ?? '', age(we, now), jsonPathCell(specOf(we).address)],
+  },
+  'workloadgroups.networking.istio.io': { columns: [NAME, ISTIO_AGE], row: (wg, now) => [wg.metadata?.name ?? '', age(wg, now)] },
 };
 
 /** Restarts, up-to-date and available are integers in the real printers. */
@@ -251,7 +275,7 @@ export function toTable(
   listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   includeObject: string | null,
 ): Table {
-  const printer = PRINTERS[type.storeName] ?? { columns: [NAME, AGE], row: (o: K8sObject, now: number) => [o.metadata?.name ?? '', age(o, now)] };
+  const printer = PRINTERS[type.storeName] ?? { columns: [NAME, type.custom ? CRD_AGE : AGE], row: (o: K8sObject, now: number) => [o.metadata?.name ?? '', age(o, now)] };
   const now = Date.now();
   const columns = printer.columns.map((c) => (INTEGER_COLUMNS.has(c.name) ? { ...c, type: 'integer' } : c));
   return {

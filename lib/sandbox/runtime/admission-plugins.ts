@@ -1,7 +1,8 @@
 /**
  * The runtime's admission plugins, registered on the REST layer's chain at start-up:
  * Istio's sidecar injector (mutating, pods) and Istio's validation webhook (validating,
- * VirtualServices). (Service cluster IPs are the store defaulter's, lib/sandbox/api/defaults.ts.)
+ * VirtualServices). (Service cluster IPs are the store defaulter's, lib/sandbox/api/defaults.ts;
+ * the API server's own plugins, such as ServiceAccount, lib/sandbox/api/builtin-admission.ts.)
  * The chain cannot unregister, so each plugin goes inert once its runtime stops.
  */
 import { AdmissionDeniedError, type AdmissionChain } from '../admission';
@@ -40,7 +41,7 @@ export function registerAdmissionPlugins(
     const errors = virtualServiceErrors(request.object.spec, istioVersion());
     if (errors.length > 0) throw new AdmissionDeniedError(VALIDATION_WEBHOOK, denialMessage(errors));
     return request.object;
-  });
+  }, 'validating');
 
   return {
     disable() {

@@ -4,7 +4,7 @@
  * writing from inside a change event would re-enter the store), and retried with a
  * short delay when processing fails (a write that lost a resourceVersion race).
  */
-import { StoreConflictError, type ObjectStore, type ResourceName } from '../store';
+import { StoreConflictError, type ObjectStore, type ResourceName, type UpdateOptions } from '../store';
 import type { K8sObject } from '../../wire';
 
 /** Retries before a key is dropped (it comes back with the next change event). */
@@ -93,9 +93,10 @@ export function updateStored(
   namespace: string | undefined,
   name: string,
   change: (object: K8sObject) => boolean,
+  options: UpdateOptions = {},
 ): K8sObject | undefined {
   const object = store.get(resource, namespace, name);
   if (!object) return undefined;
   if (!change(object)) return object;
-  return store.update(resource, object);
+  return store.update(resource, object, options);
 }

@@ -8,14 +8,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { statusSchema } from '../../contract/support/shapes';
-import { appUnderTest } from '../../support/under-test';
 import { callApi, changeResultSchema, detailSchema, errorBodySchema, parseAs } from './support/api';
 import { deleteIfPresent, ensureNamespace, getObject, kube, serves, vsPath } from './support/cluster';
 import { CANARY_HOST, expectedAfterEdit, loadCorpus, mappedNamespace, nameAccepted, placed, plannedWeights, worldFor, type CorpusEntry, type World } from './support/corpus';
 import { arr, isObject, meta, obj, str, withoutServerFields, type JsonObject } from './support/json';
 import { HISTORY_ANNOTATION } from './support/scene';
 
-const app = appUnderTest();
 const corpus = loadCorpus();
 const accepted = corpus.filter((e) => nameAccepted(e.name));
 const refused = corpus.filter((e) => !nameAccepted(e.name));
@@ -33,18 +31,6 @@ const NOT_SPLITTABLE: Record<string, Record<number, string>> = {
 const SCHEMA_REFUSED: Record<string, string[]> = {
   '29-argo-rollouts-unit-mixed-http-tls-tcp.yaml': ['spec.tls[0].match[0].sniHosts', 'spec.tls[1].match[0].sniHosts'],
 };
-
-/**
- * Files whose routes send traffic to hosts outside the cluster, which only a ServiceEntry
- * provides (created here where the cluster serves them). The sandbox serves none
- * (DIFFERENCES.md D1), so there Splitscope's check rightly reports `host-not-found` and
- * refuses the edit with 422: on the sandbox these tests are expected to fail.
- */
-const NEEDS_SERVICE_ENTRIES = new Set([
-  '06-googleapis-port-rewrite-tls-origination.yaml',
-  '09-testns-route-via-egressgateway.yaml',
-  '10-testns-websocket-route.yaml',
-]);
 
 async function putWorld(world: World): Promise<void> {
   for (const ns of world.namespaces) await ensureNamespace(ns);
@@ -142,10 +128,8 @@ describe('weight edits of the real-world corpus', () => {
   });
 
   for (const entry of accepted) {
-    const withoutServiceEntries = NEEDS_SERVICE_ENTRIES.has(entry.file) && app.cluster === 'sandbox';
     const what = SCHEMA_REFUSED[entry.file] ? 'the CRD schema refuses it, and nothing is stored' : 'each splittable http route edited through the API keeps everything else';
-    const title = `${entry.file} (${entry.version}): ${what}${withoutServiceEntries ? ' [fails on the sandbox: no ServiceEntries, DIFFERENCES.md D1]' : ''}`;
-    (withoutServiceEntries ? it.fails : it)(title, () => editEveryRoute(entry));
+    it(`${entry.file} (${entry.version}): ${what}`, () => editEveryRoute(entry));
   }
 
   it.each(refused.map((e) => ({ file: e.file, entry: e })))('$file: the cluster refuses the name, and so does the API (400)', async ({ entry }) => {

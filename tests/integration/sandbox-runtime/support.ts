@@ -8,6 +8,7 @@ import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdmissionChain } from '@/lib/sandbox/admission';
+import { registerBuiltinAdmission } from '@/lib/sandbox/api/builtin-admission';
 import { createDefaulter } from '@/lib/sandbox/api/defaults';
 import { PodLogs } from '@/lib/sandbox/logs';
 import { startRuntime, type Runtime, type RuntimeOptions } from '@/lib/sandbox/runtime';
@@ -31,6 +32,7 @@ export async function startTestSandbox(
   const store = new ObjectStore(options.snapshot);
   store.useDefaulter(createDefaulter(store));
   const admission = new AdmissionChain();
+  registerBuiltinAdmission(admission);
   const logs = new PodLogs(join(dir, 'logs'));
   const runtime = await startRuntime({
     store,

@@ -70,6 +70,7 @@ describe('Istio CRD schemas', () => {
     expect(parseGoDuration('1h2m')).toBe(3720e9);
     expect(parseGoDuration('soon')).toBeUndefined();
     const result = applySchema(VIRTUAL_SERVICE_SPEC, { http: [{ timeout: '0.5ms' }, { timeout: 'x' }, { timeout: '10s' }] }, 'spec');
-    expect(result.errors.map((e) => e.field)).toEqual(['spec.http[0].timeout', 'spec.http[1].timeout']);
+    expect(result.errors).toEqual([]);
+    expect(result.ruleErrors.map((e) => e.field)).toEqual(['spec.http[0].timeout', 'spec.http[1].timeout']);
   });
 });

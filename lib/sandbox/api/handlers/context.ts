@@ -54,7 +54,7 @@ export function isDryRun(call: Call, optionsKind: string, fromBody?: unknown): b
   if (values.length === 0) return false;
   if (values.every((v) => v === 'All')) return true;
   throw invalid({ group: 'meta.k8s.io', kind: optionsKind }, '', [
-    { type: 'FieldValueNotSupported', field: 'dryRun', valueText: `[]string{${values.map((v) => JSON.stringify(v)).join(', ')}}`, detail: 'supported values: "All"' },
+    { type: 'FieldValueNotSupported', field: 'dryRun', value: values, detail: 'supported values: "All"' },
   ]);
 }
 

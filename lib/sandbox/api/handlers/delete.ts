@@ -4,13 +4,16 @@
  * termination (the namespace goes `Terminating`, its content is deleted, then it is).
  *
  * Known debt:
- * - deletes are immediate: no graceful pod termination, no finalizers; propagationPolicy is
+ * - deletes are immediate: no graceful pod termination (a pod's answer carries the
+ *   deletionTimestamp and grace period a real server sets, but the pod is gone at once and
+ *   watchers see no MODIFIED before the DELETED), no finalizers; propagationPolicy is
  *   accepted, and dependents are left to the runtime's garbage collector.
  */
 import type { K8sObject } from '../../../wire';
 import { nowSeconds, StoreNotFoundError } from '../../store';
+import { goJsonSyntaxError } from '../go-json';
 import { negotiate, readBody, writeObject } from '../negotiation';
-import { groupVersion } from '../resources';
+import { groupVersion, RESOURCE_TYPES } from '../resources';
 import { badRequest, conflict, forbidden, invalid, notFound, successStatus } from '../status';
 import { type Call, groupResource, isDryRun, requireName, served, storeNamespace } from './context';
 import { selected } from './read';
@@ -25,6 +28,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: string;
+  gracePeriodSeconds?: number;
   dryRun?: unknown;
 }
 
@@ -36,7 +40,7 @@ async function deleteOptions(call: Call): Promise<DeleteOptions> {
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch (error) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+      throw badRequest(`couldn't get version/kind; json parse error: ${goJsonSyntaxError(body) ?? (error instanceof Error ? error.message : String(error))}`);
     }
     if (isRecord(parsed)) {
       if (isRecord(parsed.preconditions)) {
@@ -46,9 +50,12 @@ async function deleteOptions(call: Call): Promise<DeleteOptions> {
         };
       }
       if (typeof parsed.propagationPolicy === 'string') options.propagationPolicy = parsed.propagationPolicy;
+      if (typeof parsed.gracePeriodSeconds === 'number') options.gracePeriodSeconds = parsed.gracePeriodSeconds;
       options.dryRun = parsed.dryRun;
     }
   }
+  const grace = call.url.searchParams.get('gracePeriodSeconds');
+  if (grace !== null && /^-?\d+$/.test(grace)) options.gracePeriodSeconds = Number(grace);
   const policy = call.url.searchParams.get('propagationPolicy');
   if (policy) options.propagationPolicy = policy;
   if (options.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
@@ -59,11 +66,39 @@ async function deleteOptions(call: Call): Promise<DeleteOptions> {
   return options;
 }
 
+/**
+ * A pod as its graceful deletion marks it (`BeforeDelete` with the pod strategy's
+ * `CheckGracefulDelete`): the grace period asked for, else the pod's own, none for a pod
+ * never scheduled or already finished; the deletion time that far ahead; and, the first
+ * time, one more generation.
+ */
+function markedForDeletion(pod: K8sObject, requested: number | undefined): K8sObject {
+  const spec = isRecord(pod.spec) ? pod.spec : {};
+  const phase = isRecord(pod.status) ? pod.status.phase : undefined;
+  if (pod.metadata?.deletionTimestamp) return pod;
+  let period = requested ?? (typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 0);
+  if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') period = 0;
+  if (period < 0) period = 1;
+  const generation = pod.metadata?.generation;
+  return {
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      deletionTimestamp: new Date(Math.floor(Date.now() / 1000) * 1000 + period * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      deletionGracePeriodSeconds: period,
+      ...(generation !== undefined && generation > 0 ? { generation: generation + 1 } : {}),
+    },
+  };
+}
+
 /** Deletes everything in a namespace, then the namespace: the namespace controller's job. */
 function purgeNamespace(call: Call, namespace: string): void {
   setImmediate(() => {
     const store = call.ctx.store;
-    for (const resource of ['virtualservices.networking.istio.io', 'destinationrules.networking.istio.io', 'deployments.apps', 'pods', 'services', 'endpoints', 'endpointslices.discovery.k8s.io']) {
+    // Owners first, so that no controller recreates what goes after them.
+    const owners = ['deployments.apps', 'replicasets.apps'];
+    const resources = [...owners, ...RESOURCE_TYPES.filter((t) => t.namespaced && !owners.includes(t.storeName)).map((t) => t.storeName)];
+    for (const resource of resources) {
       for (const object of store.list(resource, namespace)) {
         try {
           store.delete(resource, namespace, object.metadata?.name ?? '');
@@ -116,7 +151,7 @@ export async function handleDelete(call: Call): Promise<void> {
   }
   if (!dryRun) call.ctx.store.delete(call.type.storeName, storeNamespace(call), name);
   if (call.type.returnsDeletedObject) {
-    writeObject(call.res, 200, served(call, existing), format);
+    writeObject(call.res, 200, served(call, call.type.storeName === 'pods' ? markedForDeletion(existing, options.gracePeriodSeconds) : existing), format);
     return;
   }
   writeObject(call.res, 200, successStatus({ name, group: call.type.group, kind: call.type.plural, uid: existing.metadata?.uid }), format);

@@ -19,6 +19,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** How encoding/json names a JSON value's type in an unmarshal error. */
+function goJsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'boolean') return 'bool';
+  return value === null ? 'null' : typeof value;
+}
+
 /** A JSON object whose apiVersion, kind and metadata have the types K8sObject names. */
 function isObject(value: unknown): value is K8sObject {
   if (!isRecord(value)) return false;
@@ -40,26 +47,32 @@ export async function handlePatch(call: Call): Promise<void> {
   let patch: unknown;
   try {
     patch = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw badRequest(`error decoding patch: ${error instanceof Error ? error.message : String(error)}`);
+  } catch {
+    // The handler checks that any patch body is JSON before it looks at the object.
+    throw badRequest('invalid JSON patch');
   }
+  // With fieldValidation Warn (the default) or Strict, the body is first decoded strictly into its Go type.
+  const strictDecoding = mode !== 'Ignore';
   const existing = call.ctx.store.get(call.type.storeName, storeNamespace(call), name);
   if (!existing) throw notFound(groupResource(call.type), name);
   const current = served(call, existing);
   let patched: unknown;
   try {
-    if (type === JSON_PATCH) patched = jsonPatch(current, patch);
-    else if (type === MERGE_PATCH) {
-      if (!isRecord(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+    if (type === JSON_PATCH) {
+      if (strictDecoding && !Array.isArray(patch) && patch !== null) {
+        throw badRequest(`error decoding patch: json: cannot unmarshal ${goJsonType(patch)} into Go value of type []handlers.jsonPatchOp`);
+      }
+      patched = jsonPatch(current, patch);
+    } else if (type === MERGE_PATCH) {
+      if (!isRecord(patch)) throw badRequest(`${strictDecoding ? 'error decoding patch: ' : ''}json: cannot unmarshal ${goJsonType(patch)} into Go value of type map[string]interface {}`);
       patched = mergePatch(current, patch);
     } else {
-      if (!isRecord(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      if (!isRecord(patch)) throw badRequest(`json: cannot unmarshal ${goJsonType(patch)} into Go value of type map[string]interface {}`);
       patched = strategicMerge(current, patch);
     }
   } catch (error) {
-    if (error instanceof PatchError) {
-      throw error.kind === 'decode' ? badRequest(error.message) : genericServerResponse(422, error.message);
-    }
+    // A patch that cannot be applied (a failed test, a missing path) gets a bare 422: no cause says why.
+    if (error instanceof PatchError) throw error.kind === 'decode' ? badRequest(error.message) : genericServerResponse(422);
     throw error;
   }
   if (!isObject(patched)) throw badRequest('the patched object is not a JSON object');

@@ -34,13 +34,7 @@ export function selection(call: Call): Selection {
     const labels = parseLabelSelector(call.url.searchParams.get('labelSelector') ?? '');
     const fields = parseFieldSelector(call.url.searchParams.get('fieldSelector') ?? '');
     const allowed = new Set(['metadata.name', 'metadata.namespace', ...(SELECTABLE_FIELDS[call.type.storeName] ?? [])]);
-    for (const f of fields) {
-      if (allowed.has(f.field)) continue;
-      if (call.type.custom) {
-        throw badRequest(`${JSON.stringify(f.field)} is not a known field selector: only "metadata.name", "metadata.namespace"`);
-      }
-      throw badRequest(`field label not supported: ${f.field}`);
-    }
+    for (const f of fields) if (!allowed.has(f.field)) throw badRequest(`field label not supported: ${f.field}`);
     // A watch on `/watch/.../name` or a named get-watch selects that name.
     if (call.info.name && call.info.verb === 'watch') fields.push({ field: 'metadata.name', operator: '=', value: call.info.name });
     return { labels, fields };
@@ -111,7 +105,8 @@ export function handleList(call: Call): void {
     }
     items = items.filter((o) => keyOf(o) > token.start);
   }
-  const listMeta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion };
+  // An unstructured (custom resource) list keeps an empty continue; a typed one, and a Table, omit it.
+  const listMeta: { continue?: string; resourceVersion: string; remainingItemCount?: number } = call.type.custom && !format.table ? { continue: '', resourceVersion } : { resourceVersion };
   if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
     const page = items.slice(0, limit);
     const last = page[page.length - 1];

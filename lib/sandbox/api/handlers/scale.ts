@@ -60,7 +60,7 @@ export async function handleScale(call: Call): Promise<void> {
       else throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
     }
   } catch (error) {
-    if (error instanceof PatchError) throw error.kind === 'decode' ? badRequest(error.message) : genericServerResponse(422, error.message);
+    if (error instanceof PatchError) throw error.kind === 'decode' ? badRequest(error.message) : genericServerResponse(422);
     if (error instanceof SyntaxError) throw badRequest(`couldn't get version/kind; json parse error: ${error.message}`);
     throw error;
   }

@@ -12,7 +12,7 @@ import type { K8sObject, K8sWatchEvent } from '../../../wire';
 import type { StoreEvent } from '../../store';
 import { negotiate } from '../negotiation';
 import { groupVersion } from '../resources';
-import { badRequest, expired } from '../status';
+import { badRequest, expired, serverError } from '../status';
 import { type Call, served, storeNamespace } from './context';
 import { selection, selects } from './read';
 import { toTable } from '../tables';
@@ -38,7 +38,10 @@ export function handleWatch(call: Call): void {
   if (sendInitial && params.get('resourceVersionMatch') !== 'NotOlderThan') {
     throw badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to NotOlderThan');
   }
-  if (rvText !== '' && !/^\d+$/.test(rvText)) throw badRequest(`invalid resource version: ${rvText}`);
+  if (rvText !== '' && !/^\d+$/.test(rvText)) {
+    // The watch cache's answer, odd as a 500 is: this is what clients see.
+    throw serverError(`resourceVersion: Invalid value: ${JSON.stringify(rvText)}: strconv.ParseUint: parsing ${JSON.stringify(rvText)}: invalid syntax`);
+  }
   const timeoutText = params.get('timeoutSeconds');
   const timeoutSeconds = timeoutText && /^\d+$/.test(timeoutText) ? Number(timeoutText) : DEFAULT_TIMEOUT_SECONDS;
 

@@ -8,13 +8,16 @@
  * All three served versions share one schema, as in the real CRDs.
  */
 import type { Schema } from './schema';
+import {
+  DURATION as duration,
+  INT32 as int32,
+  MATCH_LABELS_SELECTOR,
+  STRING as str,
+  STRING_LIST as strList,
+  STRING_MAP as strMap,
+  UINT32 as uint32,
+} from './istio-schema-parts';
 
-const str: Schema = { type: 'string' };
-const strList: Schema = { type: 'array', items: str };
-const strMap: Schema = { type: 'object', additionalProperties: str };
-const duration: Schema = { type: 'string', duration: true };
-const uint32: Schema = { type: 'integer', minimum: 0, maximum: 4294967295 };
-const int32: Schema = { type: 'integer' };
 const percent: Schema = { type: 'object', properties: { value: { type: 'number' } } };
 const stringMatch: Schema = { type: 'object', properties: { exact: str, prefix: str, regex: str } };
 const stringMatchMap: Schema = { type: 'object', additionalProperties: stringMatch };
@@ -182,7 +185,7 @@ export const DESTINATION_RULE_SPEC: Schema = {
       },
     },
     trafficPolicy: { type: 'object', preserveUnknown: true },
-    workloadSelector: { type: 'object', properties: { matchLabels: strMap } },
+    workloadSelector: MATCH_LABELS_SELECTOR,
   },
   required: ['host'],
 };

@@ -1,7 +1,8 @@
 /**
  * Per-kind validation for the built-in types the sandbox serves, following the real
  * validators (pkg/apis/core/validation, pkg/apis/apps/validation) for the rules a user
- * of Splitscope can hit; plus the Istio CRD schemas.
+ * of Splitscope can hit; plus the Istio CRD schemas (pruning, structural checks, and the
+ * few CEL rules mirrored).
  *
  * Known debt:
  * - only the commonly hit rules of Pod, Service, Deployment and EndpointSlice are checked;
@@ -11,8 +12,17 @@
 import type { K8sObject } from '../../../wire';
 import type { ResourceType } from '../resources';
 import type { FieldError } from '../status';
-import { applySchema } from './schema';
+import { applySchema, type Schema } from './schema';
 import { DESTINATION_RULE_SPEC, ISTIO_STATUS, VIRTUAL_SERVICE_SPEC } from './istio-schema';
+import {
+  ENVOY_FILTER_SPEC,
+  GATEWAY_SPEC,
+  PROXY_CONFIG_SPEC,
+  SERVICE_ENTRY_SPEC,
+  SIDECAR_SPEC,
+  WORKLOAD_ENTRY_SPEC,
+  WORKLOAD_GROUP_SPEC,
+} from './istio-schema-mesh';
 import { isDns1123Label } from './names';
 import { labelErrors } from './metadata';
 
@@ -171,20 +181,67 @@ function endpointSliceErrors(object: K8sObject): FieldError[] {
   return [];
 }
 
+/** The `.spec` schema of each Istio CRD, and whether the CRD lists `spec` as required. */
+const ISTIO_SPECS: Record<string, { schema: Schema; required: boolean }> = {
+  VirtualService: { schema: VIRTUAL_SERVICE_SPEC, required: false },
+  DestinationRule: { schema: DESTINATION_RULE_SPEC, required: false },
+  Gateway: { schema: GATEWAY_SPEC, required: false },
+  ServiceEntry: { schema: SERVICE_ENTRY_SPEC, required: true },
+  Sidecar: { schema: SIDECAR_SPEC, required: false },
+  WorkloadEntry: { schema: WORKLOAD_ENTRY_SPEC, required: true },
+  WorkloadGroup: { schema: WORKLOAD_GROUP_SPEC, required: true },
+  ProxyConfig: { schema: PROXY_CONFIG_SPEC, required: false },
+  EnvoyFilter: { schema: ENVOY_FILTER_SPEC, required: false },
+};
+
 export interface KindValidation {
   /** The object after CRD pruning (built-in objects are returned unchanged). */
   object: K8sObject;
   errors: FieldError[];
   /** Unknown fields found (and, for CRDs, pruned), as paths like `spec.foo`. */
   unknownFields: string[];
+  /**
+   * Whether the type's schema has CEL rules (every Istio CRD has some). The caller adds the
+   * server's "some validation rules were not checked" cause when anything blocking failed,
+   * and {@link KindValidation.ruleErrors} otherwise.
+   */
+  hasRules: boolean;
+  /** What the CEL rules refuse (only reported when nothing blocking failed). */
+  ruleErrors: FieldError[];
+}
+
+/** A custom resource through its CRD's structural schema: pruned, and checked. */
+function validateCustom(type: ResourceType, object: K8sObject, unknownFields: string[]): KindValidation {
+  const specSchema = ISTIO_SPECS[type.kind];
+  const copy: K8sObject = { ...object };
+  for (const key of unknownFields) delete copy[key];
+  const errors: FieldError[] = [];
+  const ruleErrors: FieldError[] = [];
+  if (object.spec !== undefined && object.spec !== null && specSchema) {
+    const spec = applySchema(specSchema.schema, object.spec, 'spec');
+    copy.spec = spec.value;
+    errors.push(...spec.errors);
+    ruleErrors.push(...spec.ruleErrors);
+    unknownFields.push(...spec.unknown);
+  } else {
+    delete copy.spec;
+    if (specSchema?.required) errors.push({ type: 'FieldValueRequired', field: 'spec', detail: '' });
+  }
+  if (object.status !== undefined && object.status !== null) {
+    const status = applySchema(ISTIO_STATUS, object.status, 'status');
+    copy.status = status.value;
+    errors.push(...status.errors);
+  }
+  // Pruning reports the unknown paths sorted.
+  return { object: copy, errors, unknownFields: unknownFields.sort(), hasRules: true, ruleErrors };
 }
 
 /** Validates the kind-specific part of an object; `old` is set on update. */
 export function validateKind(type: ResourceType, object: K8sObject, old: K8sObject | undefined): KindValidation {
   const unknownFields: string[] = [];
   const allowed = new Set(['apiVersion', 'kind', 'metadata', ...type.topLevelFields]);
-  let out: K8sObject = object;
   for (const key of Object.keys(object)) if (!allowed.has(key)) unknownFields.push(key);
+  if (type.custom) return validateCustom(type, object, unknownFields);
   const errors: FieldError[] = [];
   switch (type.storeName) {
     case 'services':
@@ -200,27 +257,6 @@ export function validateKind(type: ResourceType, object: K8sObject, old: K8sObje
     case 'endpointslices.discovery.k8s.io':
       errors.push(...endpointSliceErrors(object));
       break;
-    case 'virtualservices.networking.istio.io':
-    case 'destinationrules.networking.istio.io': {
-      const specSchema = type.kind === 'VirtualService' ? VIRTUAL_SERVICE_SPEC : DESTINATION_RULE_SPEC;
-      const copy: K8sObject = { ...object };
-      for (const key of unknownFields) delete copy[key];
-      if (object.spec !== undefined && object.spec !== null) {
-        const spec = applySchema(specSchema, object.spec, 'spec');
-        copy.spec = spec.value;
-        errors.push(...spec.errors);
-        unknownFields.push(...spec.unknown);
-      } else {
-        delete copy.spec;
-      }
-      if (object.status !== undefined && object.status !== null) {
-        const status = applySchema(ISTIO_STATUS, object.status, 'status');
-        copy.status = status.value;
-        errors.push(...status.errors);
-      }
-      out = copy;
-      break;
-    }
   }
-  return { object: out, errors, unknownFields };
+  return { object, errors, unknownFields, hasRules: false, ruleErrors: [] };
 }

@@ -5,7 +5,7 @@
 import type { K8sObject } from '../../../wire';
 import type { ResourceType } from '../resources';
 import type { FieldError } from '../status';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names';
+import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './names';
 
 const TOTAL_ANNOTATION_BYTES = 256 * 1024;
 
@@ -13,8 +13,6 @@ export function nameErrors(type: ResourceType, name: string): string[] {
   switch (type.nameRule) {
     case 'dns1123-label':
       return isDns1123Label(name);
-    case 'dns1035-label':
-      return isDns1035Label(name);
     case 'dns1123-subdomain':
       return isDns1123Subdomain(name);
   }

@@ -399,17 +399,25 @@ export class Kubelet {
 
   private writeStatus(run: PodRun, bind: boolean): void {
     if (run.torn || this.stopped) return;
-    updateStored(this.options.ctx.store, RESOURCES.pods, run.namespace, run.name, (object) => {
-      if (object.metadata?.uid !== run.uid) return false;
-      const status = renderPodStatus(run, object.status);
-      let changed = JSON.stringify(status) !== JSON.stringify(object.status);
-      object.status = status;
-      const spec = object.spec;
-      if (bind && isRecord(spec) && spec.nodeName === undefined) {
-        spec.nodeName = this.options.nodeName;
-        changed = true;
-      }
-      return changed;
-    });
+    updateStored(
+      this.options.ctx.store,
+      RESOURCES.pods,
+      run.namespace,
+      run.name,
+      (object) => {
+        if (object.metadata?.uid !== run.uid) return false;
+        const status = renderPodStatus(run, object.status);
+        let changed = JSON.stringify(status) !== JSON.stringify(object.status);
+        object.status = status;
+        const spec = object.spec;
+        if (bind && isRecord(spec) && spec.nodeName === undefined) {
+          spec.nodeName = this.options.nodeName;
+          changed = true;
+        }
+        return changed;
+      },
+      // A binding and a status write are subresource writes: they leave generation alone.
+      { keepGeneration: true },
+    );
   }
 }
