@@ -6,6 +6,8 @@ import { validateKind } from '@/lib/sandbox/api/validation/kinds';
 import { RESOURCE_TYPES } from '@/lib/sandbox/api/resources';
 import { applySchema, parseGoDuration } from '@/lib/sandbox/api/validation/schema';
 import { VIRTUAL_SERVICE_SPEC } from '@/lib/sandbox/api/validation/istio-schema';
+import { GATEWAY_SPEC, SERVICE_ENTRY_SPEC, WORKLOAD_ENTRY_SPEC } from '@/lib/sandbox/api/validation/istio-schema-mesh';
+import { fieldErrorText } from '@/lib/sandbox/api/status';
 import type { K8sObject } from '@/lib/wire';
 
 const CORPUS = join(process.cwd(), 'tests', 'fixtures', 'corpus', 'virtualservices');
@@ -65,12 +67,63 @@ describe('Istio CRD schemas', () => {
     expect(applySchema(VIRTUAL_SERVICE_SPEC, { hosts: ['a'], gateways: null }, 'spec').value).toEqual({ hosts: ['a'] });
   });
 
-  it('checks durations as the CEL rule does', () => {
+  it('checks durations as the CEL rule does: too short, or not a duration at all', () => {
     expect(parseGoDuration('1.5s')).toBe(1.5e9);
     expect(parseGoDuration('1h2m')).toBe(3720e9);
     expect(parseGoDuration('soon')).toBeUndefined();
     const result = applySchema(VIRTUAL_SERVICE_SPEC, { http: [{ timeout: '0.5ms' }, { timeout: 'x' }, { timeout: '10s' }] }, 'spec');
     expect(result.errors).toEqual([]);
-    expect(result.ruleErrors.map((e) => e.field)).toEqual(['spec.http[0].timeout', 'spec.http[1].timeout']);
+    expect(result.ruleErrors.map(fieldErrorText)).toEqual([
+      'spec.http[0].timeout: Invalid value: "0.5ms": must be a valid duration greater than 1ms',
+      "spec.http[1].timeout: Invalid value: \"string\": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: must be a valid duration greater than 1ms",
+    ]);
+  });
+});
+
+describe('mirrored CEL rules', () => {
+  const ruleTexts = (schema: Parameters<typeof applySchema>[0], value: unknown) => applySchema(schema, value, 'spec').ruleErrors.map(fieldErrorText);
+
+  it("checks a ServiceEntry as the real server words it: the node's rules before those below it", () => {
+    const entry = {
+      hosts: ['*'],
+      ports: [{ number: 80, name: 'a' }, { number: 80, name: 'b' }],
+      endpoints: [{ address: '1.1.1.1' }],
+      workloadSelector: { labels: { app: 'a*' } },
+    };
+    expect(ruleTexts(SERVICE_ENTRY_SPEC, entry)).toEqual([
+      'spec: Invalid value: only one of WorkloadSelector or Endpoints can be set',
+      'spec: Invalid value: NONE mode cannot set endpoints',
+      'spec.hosts[0]: Invalid value: "*": hostname cannot be wildcard',
+      'spec.ports: Invalid value: port number cannot be duplicated',
+      'spec.workloadSelector.labels[app]: Invalid value: "a*": wildcard is not supported in selector',
+    ]);
+  });
+
+  it('checks resolutions, endpoints and Unix sockets', () => {
+    expect(ruleTexts(SERVICE_ENTRY_SPEC, { hosts: ['a'], addresses: ['10.0.0.0/8'], resolution: 'DNS' })).toEqual(['spec: Invalid value: CIDR addresses are allowed only for NONE/STATIC resolution types']);
+    expect(ruleTexts(SERVICE_ENTRY_SPEC, { hosts: ['a'], resolution: 'DNS_ROUND_ROBIN', endpoints: [{ address: '1.1.1.1' }, { network: 'n' }, { labels: {} }] })).toEqual([
+      'spec: Invalid value: DNS_ROUND_ROBIN mode cannot have multiple endpoints',
+      'spec.endpoints[2]: Invalid value: Address is required',
+    ]);
+    expect(ruleTexts(WORKLOAD_ENTRY_SPEC, { address: 'unix://rel/', ports: { 'bad name': 70000 } })).toEqual([
+      'spec: Invalid value: UDS may not include ports',
+      'spec.address: Invalid value: "unix://rel/": UDS must be an absolute path or abstract socket',
+      'spec.address: Invalid value: "unix://rel/": UDS may not be a dir',
+      'spec.ports: Invalid value: port name must be valid',
+      'spec.ports[bad name]: Invalid value: 70000: port must be between 1-65535',
+    ]);
+  });
+
+  it('requires at least one ServiceEntry host, structurally', () => {
+    expect(applySchema(SERVICE_ENTRY_SPEC, { hosts: [] }, 'spec').errors.map(fieldErrorText)).toEqual(['spec.hosts: Invalid value: 0: spec.hosts in body should have at least 1 items']);
+  });
+
+  it('lets a Gateway server name one kind of TLS credential only', () => {
+    const server = { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['*'], tls: { credentialName: 'a', credentialNames: ['b'] } };
+    expect(ruleTexts(GATEWAY_SPEC, { servers: [server] })).toEqual(['spec.servers[0].tls: Invalid value: only one of credentialName or credentialNames can be set']);
+  });
+
+  it('reports rules only where the value has its type', () => {
+    expect(ruleTexts(SERVICE_ENTRY_SPEC, { hosts: 'x', ports: 'y' })).toEqual([]);
   });
 });

@@ -3,6 +3,17 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, S
 
 const labels = { app: 'reviews', version: 'v2', tier: 'backend', replicas: '3' };
 
+/** The message a selector is refused with, or undefined when it parses. */
+function refusal(selector: string): string | undefined {
+  try {
+    parseLabelSelector(selector);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SelectorError) return error.message;
+    throw error;
+  }
+}
+
 describe('label selectors', () => {
   it.each([
     ['', true],
@@ -37,6 +48,10 @@ describe('label selectors', () => {
     ]);
   });
 
+  it('reads `in ()` as the empty value, as labels.Parse does', () => {
+    expect(parseLabelSelector('a in ()')).toEqual([{ key: 'a', operator: 'in', values: [''] }]);
+  });
+
   it('accepts an empty value after = (matches an empty label)', () => {
     expect(matchesLabels(parseLabelSelector('a='), { a: '' })).toBe(true);
     expect(matchesLabels(parseLabelSelector('a='), { a: 'x' })).toBe(false);
@@ -44,6 +59,21 @@ describe('label selectors', () => {
 
   it.each(['a b', 'a in x', 'a in (x', '=b', 'a=b,', 'a=b c', 'a>b', 'bad key!=x'])('refuses %j', (selector) => {
     expect(() => parseLabelSelector(selector)).toThrow(SelectorError);
+  });
+
+  it.each([
+    ['app in shop', "unable to parse requirement: found 'shop' expected: '('"],
+    ['Bad Key=x', "unable to parse requirement: found 'Key', expected: in, notin, =, ==, !=, gt, lt"],
+    ['a in (x y)', "unable to parse requirement: found 'y', expected: ',' or ')'"],
+    ['a=(', "unable to parse requirement: found '(', expected: identifier"],
+    ['!=a', "found '!=', expected: !, identifier, or 'end of string'"],
+    ['a=b,', "found '', expected: identifier after ','"],
+    ['a=b,,c', "found ',', expected: identifier after ','"],
+    ['a=b c', "found 'c', expected: ',' or 'end of string'"],
+    ['a>b', `unable to parse requirement: values[0]: Invalid value: "b": for 'Gt', 'Lt' operators, the value must be an integer`],
+    ['-a=b', expect.stringMatching(/^unable to parse requirement: key: Invalid value: "-a": name part must consist of alphanumeric characters/)],
+  ])('words %j as labels.Parse does', (selector, message) => {
+    expect(refusal(selector)).toEqual(message);
   });
 
   it('refuses an invalid label value with the validation message', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTORY_LIMIT, ObjectStore, StoreConflictError } from '@/lib/sandbox/store';
+import { HISTORY_LIMIT, nextGeneration, ObjectStore, StoreConflictError } from '@/lib/sandbox/store';
 
 describe('object store', () => {
   it('stamps generation only on types that carry one', () => {
@@ -15,6 +15,15 @@ describe('object store', () => {
     expect(relabelled.metadata?.generation).toBe(1);
     const changed = store.update('virtualservices.networking.istio.io', { ...relabelled, spec: { hosts: ['b'] } });
     expect(changed.metadata?.generation).toBe(2);
+  });
+
+  it('keeps generation on a write that asks so (a binding or a status write)', () => {
+    const store = new ObjectStore();
+    const created = store.create('pods', { metadata: { name: 'p', namespace: 'd' }, spec: { containers: [] } });
+    const bound = store.update('pods', { ...created, spec: { containers: [], nodeName: 'n' } }, { keepGeneration: true });
+    expect(bound.metadata?.generation).toBe(1);
+    expect(nextGeneration('pods', bound, { ...bound, spec: { containers: [{ name: 'c' }] } })).toBe(2);
+    expect(nextGeneration('services', bound, { ...bound, spec: {} })).toBeUndefined();
   });
 
   it('rejects a stale resourceVersion', () => {
