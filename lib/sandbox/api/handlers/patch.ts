@@ -8,7 +8,8 @@ import { contentTypeOf, readBody } from '../negotiation';
 import { jsonPatch, mergePatch, PatchError, strategicMerge } from '../patch';
 import { badRequest, genericServerResponse, notFound, unsupportedMediaType } from '../status';
 import { type Call, fieldValidation, groupResource, isDryRun, requireName, served, storeNamespace } from './context';
-import { checkKind, commitUpdate } from './write';
+import { checkKind } from './prepare';
+import { commitUpdate } from './write';
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
