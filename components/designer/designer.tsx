@@ -76,6 +76,9 @@ export function Designer({
   const changed = isChanged(state);
   const checked = check.status === 'checked' ? check.result : undefined;
   const blocked = !checked || hasErrors(checked.findings) || !checked.cluster.accepted;
+  // The dry run already says the object moved on: show the conflict before Apply is even tried.
+  const checkConflict = check.status === 'failed' ? conflictObject(check.error) : undefined;
+  const conflict = outcome.kind === 'conflict' ? outcome.current : checkConflict;
 
   const reload = async (reset: boolean) => {
     const fresh = await mutate();
@@ -139,13 +142,13 @@ export function Designer({
         </p>
       ) : null}
       {outcome.kind === 'error' ? <ClusterErrorNotice error={outcome.error} /> : null}
-      {outcome.kind === 'conflict' ? (
+      {conflict ? (
         <ConflictPanel
           loaded={loadedObject}
-          current={outcome.current}
+          current={conflict}
           onReapply={() => {
-            setResourceVersion(outcome.current.metadata?.resourceVersion ?? resourceVersion);
-            setLoadedObject(outcome.current);
+            setResourceVersion(conflict.metadata?.resourceVersion ?? resourceVersion);
+            setLoadedObject(conflict);
             setOutcome({ kind: 'none' });
             void mutate();
           }}
