@@ -8,17 +8,14 @@ import { apiFetch, ApiRequestError, swrFetcher, type ApiErrorInfo } from '@/lib/
 import type { PickerData } from '@/lib/server/designer';
 import type { ChangeResult, VirtualServiceDetail } from '@/lib/server/virtualservices';
 import { hasErrors } from '@/lib/split/findings';
-import { effectiveShares } from '@/lib/split/weights';
 import type { K8sVirtualService } from '@/lib/wire';
 import { ClusterErrorNotice } from '../cluster-error';
 import { destinationLabel } from '../labels';
-import { SplitBar } from '../split-bar';
 import { ConflictPanel } from './conflict-panel';
-import { DestinationPicker } from './destination-picker';
 import { HistoryPanel } from './history-panel';
 import { ReviewPanel } from './review-panel';
 import { useChangeCheck } from './use-change-check';
-import { WeightRow } from './weight-row';
+import { WeightsEditor } from './weights-editor';
 
 type Outcome =
   | { kind: 'none' }
@@ -77,9 +74,11 @@ export function Designer({
   const body = { resourceVersion, route, destinations: destinationsOf(state) };
   const check = useChangeCheck(split?.splittable ? `${key}/weights?dryRun=true` : undefined, 'PUT', body);
   const changed = isChanged(state);
-  const shares = effectiveShares(state.rows);
   const checked = check.status === 'checked' ? check.result : undefined;
   const blocked = !checked || hasErrors(checked.findings) || !checked.cluster.accepted;
+  // The dry run already says the object moved on: show the conflict before Apply is even tried.
+  const checkConflict = check.status === 'failed' ? conflictObject(check.error) : undefined;
+  const conflict = outcome.kind === 'conflict' ? outcome.current : checkConflict;
 
   const reload = async (reset: boolean) => {
     const fresh = await mutate();
@@ -143,13 +142,13 @@ export function Designer({
         </p>
       ) : null}
       {outcome.kind === 'error' ? <ClusterErrorNotice error={outcome.error} /> : null}
-      {outcome.kind === 'conflict' ? (
+      {conflict ? (
         <ConflictPanel
           loaded={loadedObject}
-          current={outcome.current}
+          current={conflict}
           onReapply={() => {
-            setResourceVersion(outcome.current.metadata?.resourceVersion ?? resourceVersion);
-            setLoadedObject(outcome.current);
+            setResourceVersion(conflict.metadata?.resourceVersion ?? resourceVersion);
+            setLoadedObject(conflict);
             setOutcome({ kind: 'none' });
             void mutate();
           }}
@@ -166,37 +165,16 @@ export function Designer({
             {!split.splittable ? (
               <p className="text-sm text-slate-600">This route has no destinations to split ({split.reason}).</p>
             ) : (
-              <>
-                <SplitBar height="h-5" segments={state.rows.map((r, i) => ({ label: destinationLabel(r), share: shares[i] ?? 0 }))} />
-                <ul className="mt-2 divide-y divide-slate-100">
-                  {state.rows.map((row, i) => (
-                    <WeightRow
-                      key={`${row.host}|${row.subset ?? ''}|${row.port ?? ''}`}
-                      row={row}
-                      index={i}
-                      share={shares[i] ?? 0}
-                      canRemove={state.rows.length > 1}
-                      onWeight={(index, value) => dispatch({ type: 'set-weight', index, value })}
-                      onToggleLock={(index) => dispatch({ type: 'toggle-lock', index })}
-                      onRemove={(index) => dispatch({ type: 'remove', index })}
-                    />
-                  ))}
-                </ul>
-                <div className="mt-3 flex flex-wrap items-center gap-2">
-                  <button type="button" onClick={() => dispatch({ type: 'even' })} className="rounded px-3 py-1 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
-                    Even split
-                  </button>
+              <WeightsEditor
+                state={state}
+                dispatch={dispatch}
+                picker={picker}
+                actions={
                   <button type="button" disabled={!changed} onClick={() => dispatch({ type: 'reset', base: split.destinations })} className="rounded px-3 py-1 text-sm ring-1 ring-slate-300 hover:bg-slate-100 disabled:opacity-40">
                     Reset to stored
                   </button>
-                  <span className="text-xs text-slate-500">
-                    Splitscope writes whole-number weights that sum to 100; Istio sends each destination weight ÷ sum of the route&apos;s traffic.
-                  </span>
-                </div>
-                <div className="mt-4 border-t border-slate-100 pt-3">
-                  <DestinationPicker picker={picker} onAdd={(destination) => dispatch({ type: 'add', destination })} />
-                </div>
-              </>
+                }
+              />
             )}
           </Panel>
           <HistoryPanel history={detail.history} findings={detail.historyFindings} busy={busy} readOnly={readOnly} onRevert={handleRevert} />

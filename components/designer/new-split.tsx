@@ -8,15 +8,11 @@ import type { PickerData } from '@/lib/server/designer';
 import type { ChangeResult } from '@/lib/server/virtualservices';
 import type { WeightedDestination } from '@/lib/split/destination';
 import { hasErrors } from '@/lib/split/findings';
-import { effectiveShares } from '@/lib/split/weights';
 import { ClusterErrorNotice } from '../cluster-error';
-import { destinationLabel } from '../labels';
-import { SplitBar } from '../split-bar';
-import { DestinationPicker } from './destination-picker';
 import { Panel } from './designer';
 import { ReviewPanel } from './review-panel';
 import { useChangeCheck } from './use-change-check';
-import { WeightRow } from './weight-row';
+import { WeightsEditor } from './weights-editor';
 
 /** Designs a new VirtualService for a host that has none: the host's traffic split between destinations. */
 export function NewSplitDesigner({
@@ -40,7 +36,6 @@ export function NewSplitDesigner({
   const url = `/api/virtualservices/${namespace}`;
   const body = { name, hosts: [host], destinations: destinationsOf(state) };
   const check = useChangeCheck(`${url}?dryRun=true`, 'POST', body);
-  const shares = effectiveShares(state.rows);
   const checked = check.status === 'checked' ? check.result : undefined;
   const blocked = !checked || hasErrors(checked.findings) || !checked.cluster.accepted;
 
@@ -73,29 +68,7 @@ export function NewSplitDesigner({
           </div>
         </Panel>
         <Panel title="Weights">
-          <SplitBar height="h-5" segments={state.rows.map((r, i) => ({ label: destinationLabel(r), share: shares[i] ?? 0 }))} />
-          <ul className="mt-2 divide-y divide-slate-100">
-            {state.rows.map((row, i) => (
-              <WeightRow
-                key={`${row.host}|${row.subset ?? ''}|${row.port ?? ''}`}
-                row={row}
-                index={i}
-                share={shares[i] ?? 0}
-                canRemove={state.rows.length > 1}
-                onWeight={(index, value) => dispatch({ type: 'set-weight', index, value })}
-                onToggleLock={(index) => dispatch({ type: 'toggle-lock', index })}
-                onRemove={(index) => dispatch({ type: 'remove', index })}
-              />
-            ))}
-          </ul>
-          <div className="mt-3 flex gap-2">
-            <button type="button" onClick={() => dispatch({ type: 'even' })} className="rounded px-3 py-1 text-sm ring-1 ring-slate-300 hover:bg-slate-100">
-              Even split
-            </button>
-          </div>
-          <div className="mt-4 border-t border-slate-100 pt-3">
-            <DestinationPicker picker={picker} onAdd={(destination) => dispatch({ type: 'add', destination })} />
-          </div>
+          <WeightsEditor state={state} dispatch={dispatch} picker={picker} />
         </Panel>
       </div>
       <div className="space-y-4">

@@ -7,7 +7,11 @@ import type { CheckState } from './use-change-check';
 
 /** Pre-apply checks: our findings, the cluster's own dry-run verdict, and the exact diff. */
 export function ReviewPanel({ check, changed }: { check: CheckState; changed: boolean }) {
-  if (check.status === 'failed') return <ClusterErrorNotice error={check.error} />;
+  if (check.status === 'failed') {
+    // A conflict has its own panel above, with what changed and how to go on.
+    if (check.error.code === 'conflict') return <p className="text-sm text-amber-800">The object changed in the cluster; see above.</p>;
+    return <ClusterErrorNotice error={check.error} />;
+  }
   const result = check.status === 'checked' ? check.result : check.status === 'checking' ? check.previous : undefined;
   if (!result) return <p className="text-sm text-slate-500">{check.status === 'checking' ? 'Checking…' : 'Move a slider to see the checks and the diff.'}</p>;
   return (

@@ -77,6 +77,12 @@ export function ProbeLive({ initial, title }: { initial: ProbeDescription; title
       {stopError ? <ClusterErrorNotice error={stopError} compact /> : null}
       <p className="text-sm text-slate-700">{verdictSentence(view)}</p>
       {view.message ? <p className="text-sm text-rose-800">{view.message}</p> : null}
+      {view.errors > 0 && view.errors * 10 >= view.total ? (
+        <p className="text-sm text-rose-800" data-testid="probe-errors">
+          {view.errors.toLocaleString()} of {view.total.toLocaleString()} requests failed (no answer, a timeout or a 5xx): check the URL and port; failed requests are
+          not counted as draws of the split.
+        </p>
+      ) : null}
       {meta.notes.map((note) => (
         <p key={note} className="text-xs text-amber-800">
           {note}

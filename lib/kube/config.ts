@@ -49,7 +49,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ClusterSetti
     requested: requested as RequestedMode,
     context: env.SPLITSCOPE_CONTEXT?.trim() || undefined,
     kubeconfigFiles,
-    dataDir: resolve(env.SPLITSCOPE_DATA_DIR?.trim() || '.splitscope'),
+    // A runtime setting, not a file of the app: keep Next's output tracing away from it.
+    dataDir: resolve(/*turbopackIgnore: true*/ env.SPLITSCOPE_DATA_DIR?.trim() || '.splitscope'),
     readOnly: env.SPLITSCOPE_READ_ONLY === 'true',
   };
 }

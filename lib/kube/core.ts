@@ -50,6 +50,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
     ready: isReady(pod),
     sidecar: hasSidecar(pod),
     podIP: pod.status?.podIP,
+    containerPorts: (pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => ({ name: p.name, containerPort: p.containerPort }))),
   };
 }
 

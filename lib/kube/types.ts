@@ -44,4 +44,6 @@ export interface PodSummary {
   ready: boolean;
   sidecar: boolean;
   podIP?: string;
+  /** Ports the pod's containers declare (named target ports of Services resolve against these). */
+  containerPorts: { name?: string; containerPort: number }[];
 }

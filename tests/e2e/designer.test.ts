@@ -138,6 +138,30 @@ describe('designer (Chromium)', () => {
     expect(await sliderValue(page)).toBe(10);
   });
 
+  it('shows a concurrent change as a conflict, re-applies the weights on top of it, and loses neither', async () => {
+    const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', sandboxKubeconfig(), '-n', 'default', ...args], { encoding: 'utf8' });
+    await openDesigner(page);
+    // Someone else changes the object after the page loaded it.
+    kubectl('label', 'virtualservice', VS, 'team=payments');
+    await page.getByRole('slider', { name: SLIDER }).focus();
+    await page.keyboard.press('PageUp');
+    await page.keyboard.press('PageUp');
+    // The dry run of the change already meets the conflict (the Apply would too).
+    const conflict = page.getByTestId('conflict');
+    await conflict.waitFor({ timeout: 45_000 });
+    expect(await conflict.innerText()).toContain('team: payments');
+    expect(weightsOf(kubectlVirtualService())).toEqual([10, 90]);
+
+    await conflict.getByRole('button', { name: 'Re-apply my weights on top' }).click();
+    await applyAndWait(page);
+    const after = kubectlVirtualService();
+    expect(weightsOf(after)).toEqual([30, 70]);
+    expect(after.metadata?.labels?.team).toBe('payments');
+
+    await revertNewest(page);
+    kubectl('label', 'virtualservice', VS, 'team-');
+  });
+
   it('raised no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });

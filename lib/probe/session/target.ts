@@ -101,8 +101,10 @@ async function learnUrl(
   const pods = await listPods({ namespace: service.namespace });
   const selector = { ...service.selector, ...subsetLabels };
   const pod = pods.find((p) => p.ready && p.podIP && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
-  const port = service.ports.find((p) => p.port === servicePort)?.targetPort ?? servicePort;
-  if (!pod?.podIP || typeof port !== 'number') return undefined;
+  const target = service.ports.find((p) => p.port === servicePort)?.targetPort ?? servicePort;
+  // A named target port resolves against the pod's container ports, as kube-proxy does.
+  const port = typeof target === 'number' ? target : pod?.containerPorts.find((c) => c.name === target)?.containerPort;
+  if (!pod?.podIP || port === undefined) return undefined;
   return `http://${pod.podIP}:${port}${path}`;
 }
 
@@ -132,6 +134,18 @@ export async function resolveProbeTarget(input: {
   if (!vs && !service) {
     throw new InputError(`No Service or VirtualService in the cluster answers to "${input.url.hostname}" (${host}); probe a host the cluster knows.`, 'url', 422, 'unknown_host');
   }
+  if (service) {
+    const port = Number(input.url.port || (input.url.protocol === 'https:' ? 443 : 80));
+    if (!service.ports.some((p) => p.port === port)) {
+      const exposed = service.ports.map((p) => p.port);
+      throw new InputError(
+        `Service ${service.namespace}/${service.name} does not expose port ${port}${exposed.length > 0 ? `; it exposes ${exposed.join(', ')} (e.g. ${input.url.protocol}//${input.url.hostname}:${exposed[0]}${input.url.pathname})` : ''}.`,
+        'url',
+        422,
+        'unknown_port',
+      );
+    }
+  }
   const path = `${input.url.pathname}${input.url.search}`;
   if (!vs) {
     const only: ProbeDestination = { name: destinationName({ host: input.url.hostname }), host: input.url.hostname, weight: 100 };
@@ -149,7 +163,7 @@ export async function resolveProbeTarget(input: {
     const labels = d.subset ? input.subsetLabels(resolveHost(d.host, vsNamespace), d.subset) : undefined;
     const url = await learnUrl(d, vsNamespace, services, labels, path);
     if (url) learn.push({ name: d.name, url });
-    else notes.push(`No way to reach ${d.name} alone (no ready pod for its subset): its responses cannot be fingerprinted; use response tagging.`);
+    else notes.push(`No way to reach ${d.name} alone (no ready pod with a known port for its subset): its responses cannot be fingerprinted; use response tagging.`);
   }
   return { host, route: { namespace: vsNamespace, name: vs.metadata?.name ?? '', index: split.index }, destinations, learn, notes };
 }

@@ -117,6 +117,7 @@ describe('probes', () => {
       [{ ...SEED_PROBE, sidecar: true, url: 'http://10.0.0.1/' }, 400, 'url'],
       [{ ...SEED_PROBE, sidecar: true, url: 'http://example.com/' }, 422, 'url'],
       [{ ...SEED_PROBE, sidecar: true, url: 'ftp://my-apache-vs/' }, 400, 'url'],
+      [{ ...SEED_PROBE, sidecar: true, url: 'http://my-apache-vs:8080/' }, 422, 'url'],
       [{ ...SEED_PROBE, sidecar: true, rate: 100_000 }, 400, 'rate'],
       [{ ...SEED_PROBE, sidecar: true, count: undefined }, 400, 'count'],
       [{ namespace: 'Not_A_Namespace', url: 'http://my-apache-vs/', rate: 10, count: 10, sidecar: true }, 400, 'namespace'],

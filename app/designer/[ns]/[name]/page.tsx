@@ -63,7 +63,7 @@ export default async function DesignerPage({
             <VerifyPanel
               namespaces={namespaces.ok ? namespaces.data : [{ name: ns, injection: 'unset', labels: {} }]}
               defaultNamespace={ns}
-              defaultUrl={`http://${detail.data.hosts[0] ?? name}/`}
+              defaultUrl={defaultProbeUrl(detail.data.hosts[0] ?? name, picker.ok ? picker.data.services : [])}
               route={{ name, index: route }}
               probes={probes}
               readOnly={readOnly}
@@ -73,6 +73,13 @@ export default async function DesignerPage({
       ) : null}
     </div>
   );
+}
+
+/** `http://<host>/`, with the port when the host's Service does not serve port 80. */
+function defaultProbeUrl(host: string, services: { name: string; ports: { port: number }[] }[]): string {
+  const ports = services.find((s) => s.name === host)?.ports.map((p) => p.port) ?? [];
+  const port = ports.length === 0 || ports.includes(80) ? undefined : ports[0];
+  return `http://${host}${port ? `:${port}` : ''}/`;
 }
 
 /** The probes named in the URL (`probe`, `baseline`) that this dashboard knows. */
