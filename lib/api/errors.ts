@@ -19,6 +19,16 @@ export interface ApiErrorBody {
   };
 }
 
+/** An error as the API reports it, with its HTTP status: what pages and the browser present. */
+export interface ApiErrorInfo {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  reason?: string;
+  details?: unknown;
+}
+
 /** Bad input from the caller: always a 4xx, never a write. */
 export class InputError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 import 'server-only';
 import { ZodError, type ZodType } from 'zod';
 import { ClusterError, SettingsError } from '@/lib/kube';
-import { errorBody, InputError, inputErrorFromZod } from './errors';
+import { errorBody, InputError, inputErrorFromZod, type ApiErrorInfo } from './errors';
 
 /** API error codes for the Kubernetes reasons a user can act on. */
 const CODE_BY_REASON: Record<string, string> = {
@@ -23,14 +23,7 @@ export function json(data: unknown, status = 200): Response {
 }
 
 /** A failure described for the API and the pages alike: status plus the API error fields. */
-export interface DescribedError {
-  status: number;
-  code: string;
-  message: string;
-  field?: string;
-  reason?: string;
-  details?: unknown;
-}
+export type DescribedError = ApiErrorInfo;
 
 /** Maps any failure to the status that keeps its meaning and the `{code, message, field?}` a person can act on. */
 export function describeError(error: unknown): DescribedError {

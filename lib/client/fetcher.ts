@@ -3,14 +3,9 @@
  * `{error: {code, message, field?}}` and the HTTP status, so one component can
  * present them (403 = no permission, 404 = not found, 503 = cluster unreachable).
  */
-export interface ApiErrorInfo {
-  status: number;
-  code: string;
-  message: string;
-  field?: string;
-  reason?: string;
-  details?: unknown;
-}
+import type { ApiErrorInfo } from '@/lib/api/errors';
+
+export type { ApiErrorInfo };
 
 export class ApiRequestError extends Error {
   readonly info: ApiErrorInfo;

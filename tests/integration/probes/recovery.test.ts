@@ -4,21 +4,15 @@
  * is played by creating probe pods exactly as the registry does, then starting a fresh
  * registry against the same (sandbox) cluster.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useInProcessSandbox } from '../../support/in-process-sandbox';
 import { createPod, listPodsBySelector } from '@/lib/kube';
 import { buildProbePod } from '@/lib/probe/pod';
 import { ProbeRegistry } from '@/lib/probe/session/registry';
 import { SESSION_ANNOTATION, type SessionConfig } from '@/lib/probe/session/session';
 import { parseProbeUrl, resolveProbeTarget } from '@/lib/probe/session/target';
 import type { ProbeSpec } from '@/lib/probe/spec';
-import { startSandbox, type Sandbox } from '@/lib/sandbox';
 
-let sandbox: Sandbox;
-let dataDir: string;
-const saved = { cluster: process.env.SPLITSCOPE_CLUSTER, dataDir: process.env.SPLITSCOPE_DATA_DIR };
 
 async function leaveProbePod(spec: Omit<ProbeSpec, 'namespace' | 'url' | 'sidecar'>): Promise<void> {
   const url = parseProbeUrl('http://my-apache-vs/');
@@ -35,21 +29,7 @@ async function probePodNames(): Promise<string[]> {
 }
 
 describe('probe recovery after a dashboard restart', () => {
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'splitscope-recovery-'));
-    sandbox = await startSandbox({ dataDir });
-    process.env.SPLITSCOPE_CLUSTER = 'sandbox';
-    process.env.SPLITSCOPE_DATA_DIR = dataDir;
-  });
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    process.env.SPLITSCOPE_CLUSTER = saved.cluster;
-    process.env.SPLITSCOPE_DATA_DIR = saved.dataDir;
-    if (saved.cluster === undefined) delete process.env.SPLITSCOPE_CLUSTER;
-    if (saved.dataDir === undefined) delete process.env.SPLITSCOPE_DATA_DIR;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useInProcessSandbox();
 
   it('takes a running probe up again, finishes it with every response, and deletes an expired one', async () => {
     await leaveProbePod({ id: 'recovering', rate: 100, count: 1500, deadlineSeconds: 120 });

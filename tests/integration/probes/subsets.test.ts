@@ -3,19 +3,13 @@
  * v1/v2/v3, 70/20/10), classified by fingerprints learned from each subset's pod and by
  * response tagging; tagging leaves the VirtualService exactly as it was.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useInProcessSandbox } from '../../support/in-process-sandbox';
 import { getVirtualService } from '@/lib/kube';
 import { ProbeRegistry } from '@/lib/probe/session/registry';
 import type { ProbeView } from '@/lib/probe/view';
-import { startSandbox, type Sandbox } from '@/lib/sandbox';
 import type { K8sVirtualService } from '@/lib/wire';
 
-let sandbox: Sandbox;
-let dataDir: string;
-const saved = { cluster: process.env.SPLITSCOPE_CLUSTER, dataDir: process.env.SPLITSCOPE_DATA_DIR };
 const PROBE = { namespace: 'bookinfo', url: 'http://reviews:9080/', rate: 150, count: 3000, sidecar: true, tolerance: 0.05 };
 
 function withoutServerFields(vs: K8sVirtualService): unknown {
@@ -39,21 +33,7 @@ function shares(view: ProbeView): Record<string, number> {
 }
 
 describe('probing a split between subsets', () => {
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'splitscope-subsets-'));
-    sandbox = await startSandbox({ dataDir, scenario: 'bookinfo-reviews' });
-    process.env.SPLITSCOPE_CLUSTER = 'sandbox';
-    process.env.SPLITSCOPE_DATA_DIR = dataDir;
-  });
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    process.env.SPLITSCOPE_CLUSTER = saved.cluster;
-    process.env.SPLITSCOPE_DATA_DIR = saved.dataDir;
-    if (saved.cluster === undefined) delete process.env.SPLITSCOPE_CLUSTER;
-    if (saved.dataDir === undefined) delete process.env.SPLITSCOPE_DATA_DIR;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  useInProcessSandbox('bookinfo-reviews');
 
   it('learns each subset from its own pod and sees 70/20/10', async () => {
     const view = await run(new ProbeRegistry(), { classify: 'fingerprint' });
