@@ -19,6 +19,7 @@ import { PodLogs } from './logs';
 import { loadSnapshot, persist } from './persistence';
 import { type Runtime, startRuntime } from './runtime';
 import { ObjectStore, StoreExistsError } from './store';
+import { listenOn } from './listen';
 import { loadOrCreateTls } from './tls';
 import type { Tokens } from './api/auth';
 
@@ -75,21 +76,7 @@ function rememberedPort(file: string): number | undefined {
 }
 
 async function listen(server: ReturnType<typeof createApiServer>['server'], port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
-      server.off('listening', onListening);
-      reject(error);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error('the sandbox API is not on a TCP port'));
-      else resolve(address.port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, '127.0.0.1');
-  });
+  return (await listenOn(server, '127.0.0.1', port)).port;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {

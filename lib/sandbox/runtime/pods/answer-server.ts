@@ -5,7 +5,7 @@
  * where; the mesh proxy then reaches it through the runtime's address map.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from '../../listen';
 import type { AnswerSpec } from './answers';
 
 /** Where an answer server listens, for a pod IP and container port. */
@@ -18,24 +18,6 @@ export interface Listening {
   port: number;
   /** Why the pod's own address could not be used, when it could not. */
   fallbackReason?: string;
-}
-
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
-      server.off('listening', onListening);
-      reject(error);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      const address = server.address();
-      if (address && typeof address === 'object') resolve(address);
-      else reject(new Error('server has no TCP address'));
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
 }
 
 /** One container port's HTTP server (see the top of this file). */
@@ -53,13 +35,13 @@ export class AnswerServer {
 
   async start(podIp: string, containerPort: number): Promise<Listening> {
     try {
-      const address = await listen(this.server, podIp, containerPort);
+      const address = await listenOn(this.server, podIp, containerPort);
       return { podIp, containerPort, host: podIp, port: address.port };
     } catch (first) {
       const reason = first instanceof Error ? first.message : String(first);
       for (const host of [podIp, '127.0.0.1']) {
         try {
-          const address = await listen(this.server, host, 0);
+          const address = await listenOn(this.server, host, 0);
           return { podIp, containerPort, host, port: address.port, fallbackReason: reason };
         } catch {
           // try the next fallback
