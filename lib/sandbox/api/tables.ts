@@ -145,14 +145,20 @@ function sliceRow(slice: K8sObject, now: number): unknown[] {
   return [slice.metadata?.name ?? '', str(slice.addressType, ''), ports.join(',') || '<unset>', text, age(slice, now)];
 }
 
-function deploymentRow(d: K8sObject, now: number): unknown[] {
-  const spec = isRecord(d.spec) ? d.spec : {};
-  const status = isRecord(d.status) ? d.status : {};
-  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+/** What the Deployment and ReplicaSet rows read: spec, status, pod template containers, selector. */
+function workloadParts(workload: K8sObject) {
+  const spec = isRecord(workload.spec) ? workload.spec : {};
+  const status = isRecord(workload.status) ? workload.status : {};
   const template = isRecord(spec.template) ? spec.template : {};
   const podSpec = isRecord(template.spec) ? template.spec : {};
-  const containers = records(podSpec.containers);
   const selector = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
+  return { spec, status, containers: records(podSpec.containers), selector };
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+function deploymentRow(d: K8sObject, now: number): unknown[] {
+  const { spec, status, containers, selector } = workloadParts(d);
   return [
     d.metadata?.name ?? '',
     `${num(status.readyReplicas)}/${num(spec.replicas)}`,
@@ -166,13 +172,7 @@ function deploymentRow(d: K8sObject, now: number): unknown[] {
 }
 
 function replicaSetRow(rs: K8sObject, now: number): unknown[] {
-  const spec = isRecord(rs.spec) ? rs.spec : {};
-  const status = isRecord(rs.status) ? rs.status : {};
-  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-  const template = isRecord(spec.template) ? spec.template : {};
-  const podSpec = isRecord(template.spec) ? template.spec : {};
-  const containers = records(podSpec.containers);
-  const selector = isRecord(spec.selector) && isRecord(spec.selector.matchLabels) ? spec.selector.matchLabels : {};
+  const { spec, status, containers, selector } = workloadParts(rs);
   return [
     rs.metadata?.name ?? '',
     num(spec.replicas),
